@@ -1,0 +1,47 @@
+import { closeDb } from '../db/client.js';
+import { closeRedis } from '../db/redis.js';
+import { closeQueues } from '../jobs/queues.js';
+import { CliError } from './args.js';
+import { migrate, migrationCreate } from './commands/migrate.js';
+import { orgCreate, orgList } from './commands/org.js';
+import { userCreate } from './commands/user.js';
+
+type Command = (argv: string[]) => Promise<void>;
+
+/** Every CLI command; `tracpro help` lists them. */
+const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  migrate: { run: migrate, usage: 'migrate                         apply pending database migrations' },
+  'migration:create': { run: migrationCreate, usage: 'migration:create --name NAME    write a migration for schema.prisma changes' },
+  'user:create': { run: userCreate, usage: 'user:create --email E --password P [--name N] [--superuser] [--org SUB --role admin|supervisor|viewer]' },
+  'org:create': { run: orgCreate, usage: 'org:create --name N --subdomain SUB --api-url URL --api-token T [--timezone Z] [--languages en,fr] [--default-language fr]' },
+  'org:list': { run: orgList, usage: 'org:list                        list organizations' },
+  simulator: {
+    run: async (argv) => (await import('../rapidpro/simulator/cli.js')).runSimulatorCli(argv),
+    usage: 'simulator --port 8001 --seed 42 --workspace demo:TOKEN [--contacts N] [--weeks N] [--clock x60] [--throttle 2500/h|off] [--faults …]',
+  },
+};
+
+function usage(): string {
+  return ['Usage: tracpro <command> [flags]', '', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+}
+
+async function main([name, ...argv]: string[]) {
+  if (!name || name === 'help' || name === '--help') return console.log(usage());
+  const command = COMMANDS[name];
+  if (!command) throw new CliError(`Unknown command "${name}". Run "tracpro help" for the list.`);
+  await command.run(argv);
+}
+
+try {
+  await main(process.argv.slice(2));
+  if (process.argv[2] !== 'simulator') await shutdown();
+} catch (error) {
+  const message = error instanceof CliError ? error.message : error instanceof Error ? error.message.split('\n')[0] : String(error);
+  console.error(`tracpro: ${message}`);
+  await shutdown();
+  process.exit(1);
+}
+
+async function shutdown() {
+  await Promise.allSettled([closeDb(), closeRedis(), closeQueues()]);
+}

@@ -1,0 +1,15 @@
+import type { Role } from '../generated/prisma/enums.js';
+
+/**
+ * What each org role may do (spec §4.3 with decision D1). Superusers may do everything.
+ * Later issues add their capabilities here and nowhere else.
+ */
+export const ROLE_CAPABILITIES = {
+  'home:read': ['admin', 'supervisor', 'viewer'],
+  'org:manage': ['admin'],
+  'users:manage': ['admin'],
+  'users:read': ['admin', 'supervisor'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Capability = keyof typeof ROLE_CAPABILITIES;
+export const ROLES: readonly Role[] = ['admin', 'supervisor', 'viewer'];

@@ -1,0 +1,99 @@
+import { fileURLToPath } from 'node:url';
+import cookieParser from 'cookie-parser';
+import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import multer from 'multer';
+import { configurePassport } from '../auth/passport.js';
+import { env } from '../env.js';
+import { initI18n } from '../i18n/index.js';
+import type { Logger } from '../logger.js';
+import { csrfProtection } from './middleware/csrf.js';
+import { errorHandler, notFound } from './middleware/errors.js';
+import { flash } from './middleware/flash.js';
+import { forcePasswordChange } from './middleware/forcePasswordChange.js';
+import { loadOrg } from './middleware/loadOrg.js';
+import { locale } from './middleware/locale.js';
+import { requestLogging } from './middleware/requestLogging.js';
+import { sessions } from './middleware/session.js';
+import { templateLocals } from './middleware/templateLocals.js';
+import { authRouter } from './routes/auth/router.js';
+import { chooserRouter, homeRouter } from './routes/home/router.js';
+import { manageRouter } from './routes/manage/router.js';
+import { profileRouter } from './routes/profile/router.js';
+import { systemRouter } from './routes/system/router.js';
+import { usersRouter } from './routes/users/router.js';
+import { configureViews } from './views.js';
+
+const staticDir = fileURLToPath(new URL('../../static', import.meta.url));
+const UPLOAD_LIMITS = { fileSize: 2 * 1024 * 1024, files: 1, fields: 200 };
+
+/** The routers, by host: some serve every host, some only the base host, some only org hosts. */
+export function routers() {
+  return {
+    everyHost: [systemRouter, authRouter, profileRouter],
+    baseHost: [chooserRouter, manageRouter()],
+    orgHost: [homeRouter, usersRouter],
+  };
+}
+
+function byHost(base: Router[], org: Router[]) {
+  const baseRouter = Router().use(...base);
+  const orgRouter = Router().use(...org);
+  return (req: Request, res: Response, next: NextFunction) => (req.org ? orgRouter : baseRouter)(req, res, next);
+}
+
+/**
+ * Builds the express app: global middleware in order, then the routers, then 404 and errors.
+ * @param logger the process logger.
+ * @returns the app.
+ */
+export function createApp(logger: Logger): Express {
+  const config = env();
+  initI18n();
+  const passport = configurePassport();
+  const app = express();
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  configureViews(app);
+  const { everyHost, baseHost, orgHost } = routers();
+
+  app.use(requestLogging(logger));
+  app.use(helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'", `*.${config.baseHostname}`, config.baseHostname],
+        upgradeInsecureRequests: config.cookieSecure ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.cookieSecure,
+  }));
+  app.use('/static', express.static(staticDir, { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
+  app.use(express.urlencoded({ extended: true, limit: '1mb' }));
+  app.use(express.json({ limit: '1mb' }));
+  app.use(multer({ storage: multer.memoryStorage(), limits: UPLOAD_LIMITS }).any());
+  app.use(cookieParser());
+  app.use(sessions());
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(flash());
+  app.use(loadOrg());
+  app.use(locale());
+  app.use(csrfProtection());
+  app.use(forcePasswordChange());
+  app.use(templateLocals());
+  app.use(...everyHost);
+  app.use(byHost(baseHost, orgHost));
+  app.use(notFound());
+  app.use(errorHandler());
+  return app;
+}
+
+export { staticDir };

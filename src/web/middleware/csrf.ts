@@ -1,0 +1,54 @@
+import type { NextFunction, Request, Response } from 'express';
+import { doubleCsrf } from 'csrf-csrf';
+import { env } from '../../env.js';
+import { ForbiddenError } from '../../errors.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function build() {
+  const config = env();
+  return doubleCsrf({
+    getSecret: () => config.secretKey,
+    getSessionIdentifier: (req) => req.session.id,
+    cookieName: `${config.SESSION_COOKIE_NAME}.csrf`,
+    cookieOptions: { domain: config.baseHostname, sameSite: 'lax', secure: config.cookieSecure, httpOnly: true, path: '/' },
+    getCsrfTokenFromRequest: (req) => {
+      const token = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];
+      return typeof token === 'string' ? token : null;
+    },
+  });
+}
+
+/**
+ * Double-submit CSRF protection on every state-changing request, with the token tied to the
+ * session. Pages call `csrfToken()` in templates; the first call saves the session so its id (and
+ * so the token) stays stable for an anonymous visitor. Bull-board's own API (superusers only) gets
+ * a same-origin check instead, since its UI cannot send our token.
+ *
+ *   app.use(csrfProtection())
+ * @returns the middleware.
+ */
+export function csrfProtection() {
+  const { doubleCsrfProtection, generateCsrfToken } = build();
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.locals.csrfToken = () => {
+      req.session.csrfReady = true;
+      return generateCsrfToken(req, res);
+    };
+    if (SAFE_METHODS.has(req.method)) return next();
+    if (req.path.startsWith('/manage/queues/')) {
+      return sameOrigin(req) ? next() : next(new ForbiddenError('Cross-site request refused'));
+    }
+    doubleCsrfProtection(req, res, (error?: unknown) => next(error ? new ForbiddenError('Invalid CSRF token') : undefined));
+  };
+}
+
+function sameOrigin(req: Request): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return req.headers['sec-fetch-site'] === 'same-origin';
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}

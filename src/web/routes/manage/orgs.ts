@@ -1,0 +1,89 @@
+import type { Request, Response } from 'express';
+import { createOrg, updateOrg } from '../../../commands/orgCreator.js';
+import { db } from '../../../db/client.js';
+import { env } from '../../../env.js';
+import { NotFoundError } from '../../../errors.js';
+import { timeZones } from '../../../lib/dates.js';
+import { idParam, translateErrors } from '../../forms.js';
+import { parseForm } from '../../middleware/validate.js';
+import { ManageOrgCreateSchema, ManageOrgUpdateSchema } from './schema.js';
+import { SUPPORTED_LANGUAGES } from '../../../i18n/index.js';
+
+const LOGO_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+const LOGO_MAX_BYTES = 1024 * 1024;
+
+function formLocals(extra: Record<string, unknown>) {
+  return { timeZones: timeZones(), supportedLanguages: SUPPORTED_LANGUAGES, baseHost: env().BASE_HOST, ...extra };
+}
+
+/** Reads the uploaded logo, if any; returns an error key for a bad file. */
+function uploadedLogo(req: Request): { logo?: { bytes: Buffer; mimeType: string } | null; error?: string } {
+  const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+  const file = files.find((f) => f.fieldname === 'logo');
+  if ((req.body as Record<string, unknown>).removeLogo === 'on') return { logo: null };
+  if (!file || file.size === 0) return {};
+  if (!LOGO_TYPES.has(file.mimetype)) return { error: 'Upload a PNG, JPEG, GIF or WebP image.' };
+  if (file.size > LOGO_MAX_BYTES) return { error: 'The logo must be under 1 MB.' };
+  return { logo: { bytes: file.buffer, mimeType: file.mimetype } };
+}
+
+async function subdomainTaken(subdomain: string, exceptId?: number) {
+  const existing = await db().org.findUnique({ where: { subdomain }, select: { id: true } });
+  return Boolean(existing && existing.id !== exceptId);
+}
+
+/** GET /manage/orgs */
+export async function index(_req: Request, res: Response) {
+  const orgs = await db().org.findMany({ orderBy: { name: 'asc' }, include: { _count: { select: { memberships: true } } } });
+  res.render('pages/manage/orgs/index.njk', { orgs });
+}
+
+/** GET /manage/orgs/new */
+export function newForm(_req: Request, res: Response) {
+  res.render('pages/manage/orgs/form.njk', formLocals({ values: { timezone: 'UTC', languages: ['en'], defaultLanguage: 'en', apiUrl: 'https://rapidpro.io' }, errors: {} }));
+}
+
+/** POST /manage/orgs */
+export async function create(req: Request, res: Response) {
+  const { data, errors } = parseForm(ManageOrgCreateSchema, req.body);
+  const upload = uploadedLogo(req);
+  const problems: Record<string, string> = { ...errors, ...(upload.error ? { logo: upload.error } : {}) };
+  if (data && (await subdomainTaken(data.subdomain))) problems.subdomain = 'This subdomain is taken.';
+  if (!data || Object.keys(problems).length) {
+    return res.render('pages/manage/orgs/form.njk', formLocals({ values: req.body, errors: translateErrors(problems, req.t) }));
+  }
+  const org = await createOrg({ ...data, logo: upload.logo });
+  req.flash('success', req.t('Organization created.'));
+  res.redirect(303, `/manage/orgs/${org.id}/edit`);
+}
+
+/** GET /manage/orgs/:id/edit */
+export async function edit(req: Request, res: Response) {
+  const org = await db().org.findUnique({ where: { id: idParam(req.params) } });
+  if (!org) throw new NotFoundError();
+  res.render('pages/manage/orgs/form.njk', formLocals({ org, values: { ...org, apiToken: '' }, errors: {} }));
+}
+
+/** POST /manage/orgs/:id: an empty token field keeps the stored token. */
+export async function update(req: Request, res: Response) {
+  const org = await db().org.findUnique({ where: { id: idParam(req.params) } });
+  if (!org) throw new NotFoundError();
+  const { data, errors } = parseForm(ManageOrgUpdateSchema, req.body);
+  const upload = uploadedLogo(req);
+  const problems: Record<string, string> = { ...errors, ...(upload.error ? { logo: upload.error } : {}) };
+  if (data && (await subdomainTaken(data.subdomain, org.id))) problems.subdomain = 'This subdomain is taken.';
+  if (!data || Object.keys(problems).length) {
+    return res.render('pages/manage/orgs/form.njk', formLocals({ org, values: req.body, errors: translateErrors(problems, req.t) }));
+  }
+  await updateOrg(org.id, { ...data, apiToken: data.apiToken || undefined, logo: upload.logo });
+  req.flash('success', req.t('Organization saved.'));
+  res.redirect(303, '/manage/orgs');
+}
+
+/** POST /manage/orgs/:id/deactivate: the org becomes unreachable and its jobs stop. */
+export async function deactivate(req: Request, res: Response) {
+  const { count } = await db().org.updateMany({ where: { id: idParam(req.params) }, data: { isActive: false } });
+  if (!count) throw new NotFoundError();
+  req.flash('success', req.t('Organization deactivated.'));
+  res.redirect(303, '/manage/orgs');
+}

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { emailField, requiredText } from '../../forms.js';
+
+const role = z.enum(['admin', 'supervisor', 'viewer'], { error: 'Choose a role.' });
+
+export const UsersCreateSchema = z.object({ name: requiredText(128), email: emailField, role });
+export const UsersUpdateSchema = z.object({ name: requiredText(128), role });
+export const UsersIndexSchema = z.object({
+  page: z.coerce.number().int().min(1).catch(1).default(1),
+  q: z.string().trim().max(100).catch('').default(''),
+  inactive: z.enum(['0', '1']).catch('0').default('0'),
+});

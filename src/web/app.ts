@@ -11,7 +11,7 @@ import { csrfProtection } from './middleware/csrf.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { flash } from './middleware/flash.js';
 import { forcePasswordChange } from './middleware/forcePasswordChange.js';
-import { loadOrg } from './middleware/loadOrg.js';
+import { loadOrg, refuseUnknownOrg } from './middleware/loadOrg.js';
 import { locale } from './middleware/locale.js';
 import { requestLogging } from './middleware/requestLogging.js';
 import { sessions } from './middleware/session.js';
@@ -89,6 +89,7 @@ export function createApp(logger: Logger): Express {
   app.use(csrfProtection());
   app.use(forcePasswordChange());
   app.use(templateLocals());
+  app.use(refuseUnknownOrg());
   app.use(...everyHost);
   app.use(byHost(baseHost, orgHost));
   app.use(notFound());

@@ -31,9 +31,12 @@ function build() {
 export function csrfProtection() {
   const { doubleCsrfProtection, generateCsrfToken } = build();
   return (req: Request, res: Response, next: NextFunction) => {
+    let token: string | undefined;
     res.locals.csrfToken = () => {
       req.session.csrfReady = true;
-      return generateCsrfToken(req, res);
+      // One token per page, and the cookie's token is kept while valid, so several tabs keep working.
+      token ??= generateCsrfToken(req, res, { overwrite: false });
+      return token;
     };
     if (SAFE_METHODS.has(req.method)) return next();
     if (req.path.startsWith('/manage/queues/')) {

@@ -30,6 +30,9 @@ export function errorHandler() {
     res.status(status);
     if (wantsJson(req)) return res.json({ error: known?.message ?? 'Internal server error' });
     if (!res.locals.t) applyLocale(req, res);
+    // The failure may come before the middleware that sets these (a body parse error, say).
+    res.locals.csrfToken ??= () => '';
+    res.locals.takeFlash ??= () => [];
     const t = req.t;
     res.render('pages/errors/error.njk', { status, detail: status === 429 || status === 400 ? t(known!.message) : null });
   };

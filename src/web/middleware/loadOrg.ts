@@ -5,6 +5,16 @@ import { NotFoundError } from '../../errors.js';
 import { parseHost } from '../../tenancy/hosts.js';
 
 /**
+ * Answers 404 on an unknown or inactive org subdomain, whatever the path.
+ *
+ *   app.use(refuseUnknownOrg())   // after templateLocals, before the routers
+ * @returns the middleware.
+ */
+export function refuseUnknownOrg() {
+  return (_req: Request, res: Response, next: NextFunction) => next(res.locals.unknownOrg ? new NotFoundError('Unknown organization') : undefined);
+}
+
+/**
  * The only code that turns a request into an org. Reads the subdomain under BASE_HOST, loads the
  * active org and the signed-in user's membership, and sets req.org, req.membership, req.actor and
  * res.locals.org. An unknown or inactive subdomain answers 404 (with a link to the org chooser)
@@ -18,8 +28,9 @@ export function loadOrg() {
     const target = parseHost(req.headers.host, env().baseHostname);
     if (target.kind === 'org') {
       const org = await db().org.findFirst({ where: { subdomain: target.subdomain, isActive: true } });
-      if (!org) return next(new NotFoundError('Unknown organization'));
-      req.org = org;
+      // Answered by refuseUnknownOrg once the page locals exist, so the 404 renders in the layout.
+      if (!org) res.locals.unknownOrg = true;
+      else req.org = org;
       res.locals.org = org;
     }
     if (req.user) {

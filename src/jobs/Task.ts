@@ -46,7 +46,7 @@ export abstract class Task<S extends z.ZodType> {
    * @param raw the job data.
    * @returns what perform returns.
    */
-  run(raw: unknown): Promise<unknown> {
+  async run(raw: unknown): Promise<unknown> {
     return this.perform(this.schema.parse(raw));
   }
 }

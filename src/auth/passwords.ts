@@ -1,6 +1,7 @@
 import argon2 from 'argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { env } from '../env.js';
+import { msg } from '../i18n/msg.js';
 
 export const PASSWORD_MIN_LENGTH = 8;
 const commonPasswords = new Set<string>(dictionary['passwords-common'] as string[]);
@@ -39,10 +40,10 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
  * @returns an English message key for t(), or null.
  */
 export function passwordProblem(password: string, email?: string): string | null {
-  if (password.length < PASSWORD_MIN_LENGTH) return 'Use at least 8 characters.';
+  if (password.length < PASSWORD_MIN_LENGTH) return msg('Use at least 8 characters.');
   const lower = password.toLowerCase();
   if (commonPasswords.has(lower) || (email && lower === email.toLowerCase())) {
-    return 'This password is too common; choose another.';
+    return msg('This password is too common; choose another.');
   }
   return null;
 }

@@ -1,6 +1,7 @@
 import type { Role } from '../generated/prisma/client.js';
 import { db } from '../db/client.js';
 import { orgDb } from '../tenancy/orgDb.js';
+import { msg } from '../i18n/msg.js';
 
 /**
  * Changes a member's name and role in one org. An administrator cannot demote themselves, so an
@@ -14,7 +15,7 @@ import { orgDb } from '../tenancy/orgDb.js';
 export async function updateMember(orgId: number, actorId: number, userId: number, fields: { name: string; role: Role }) {
   const membership = await orgDb(orgId).orgMembership.findFirst({ where: { userId } });
   if (!membership) return 'Not found';
-  if (userId === actorId && membership.role === 'admin' && fields.role !== 'admin') return 'You cannot remove your own administrator role.';
+  if (userId === actorId && membership.role === 'admin' && fields.role !== 'admin') return msg('You cannot remove your own administrator role.');
   await db().$transaction([
     orgDb(orgId).orgMembership.update({ where: { id: membership.id }, data: { role: fields.role } }),
     db().user.update({ where: { id: userId }, data: { name: fields.name } }),
@@ -31,7 +32,7 @@ export async function updateMember(orgId: number, actorId: number, userId: numbe
  * @returns an error key, or null when done.
  */
 export async function setMemberActive(orgId: number, actorId: number, userId: number, active: boolean) {
-  if (userId === actorId && !active) return 'You cannot deactivate yourself.';
+  if (userId === actorId && !active) return msg('You cannot deactivate yourself.');
   const { count } = await orgDb(orgId).orgMembership.updateMany({ where: { userId }, data: { isActive: active } });
   return count === 1 ? null : 'Not found';
 }

@@ -1,6 +1,7 @@
 import { db } from '../db/client.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.js';
 import { emailTaken } from './userCreator.js';
+import { msg } from '../i18n/msg.js';
 
 export interface ProfileChanges {
   name: string;
@@ -20,14 +21,14 @@ export interface ProfileChanges {
  */
 export async function updateProfile(userId: number, changes: ProfileChanges): Promise<Record<string, string> | null> {
   const user = await db().user.findUniqueOrThrow({ where: { id: userId } });
-  if (await emailTaken(changes.email, userId)) return { email: 'Another account already uses this e-mail.' };
+  if (await emailTaken(changes.email, userId)) return { email: msg('Another account already uses this e-mail.') };
   const changingPassword = changes.newPassword !== '' || user.mustChangePassword;
   let passwordHash: string | undefined;
   if (changingPassword) {
-    if (changes.newPassword === '') return { newPassword: 'This field is required.' };
+    if (changes.newPassword === '') return { newPassword: msg('This field is required.') };
     const problem = passwordProblem(changes.newPassword, changes.email);
     if (problem) return { newPassword: problem };
-    if (!(await verifyPassword(user.passwordHash, changes.currentPassword))) return { currentPassword: 'Your current password is not right.' };
+    if (!(await verifyPassword(user.passwordHash, changes.currentPassword))) return { currentPassword: msg('Your current password is not right.') };
     passwordHash = await hashPassword(changes.newPassword);
   }
   await db().user.update({

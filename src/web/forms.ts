@@ -1,20 +1,21 @@
 import { z } from 'zod';
 import { NotFoundError } from '../errors.js';
+import { msg } from '../i18n/msg.js';
 
 /** A checkbox: present ("on", "true", "1") means true, absent means false. */
 export const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === '1' || v === true, z.boolean());
 
 /** A trimmed required text field with a length limit; messages are t() keys. */
 export const requiredText = (max: number) =>
-  z.string({ error: 'This field is required.' }).trim().min(1, 'This field is required.').max(max, 'This is too long.');
+  z.string({ error: msg('This field is required.') }).trim().min(1, msg('This field is required.')).max(max, msg('This is too long.'));
 
 /** An e-mail address, trimmed and lower-cased. */
 export const emailField = z
-  .string({ error: 'This field is required.' })
+  .string({ error: msg('This field is required.') })
   .trim()
   .toLowerCase()
-  .min(1, 'This field is required.')
-  .pipe(z.email('Enter a valid e-mail address.'));
+  .min(1, msg('This field is required.'))
+  .pipe(z.email(msg('Enter a valid e-mail address.')));
 
 /** A multi-select: one value arrives as a string, several as an array. */
 export const multi = <T extends z.ZodType>(item: T) =>

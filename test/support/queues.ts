@@ -12,7 +12,7 @@ export async function drainQueue(name: QueueName): Promise<void> {
     const queue = getQueue(name);
     for (let i = 0; i < 200; i++) {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      if (counts.waiting + counts.active + counts.prioritized === 0) return;
+      if ((counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0) === 0) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`queue ${name} did not drain`);

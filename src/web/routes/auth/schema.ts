@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { emailField } from '../../forms.js';
+import { msg } from '../../../i18n/msg.js';
 
 export const AuthSignInSchema = z.object({
   email: emailField,
-  password: z.string().min(1, 'This field is required.').max(1024),
+  password: z.string().min(1, msg('This field is required.')).max(1024),
   next: z.string().optional(),
 });
 
@@ -11,7 +12,7 @@ export const AuthForgotSchema = z.object({ email: emailField });
 
 export const AuthResetSchema = z
   .object({ password: z.string().max(1024), confirm: z.string().max(1024) })
-  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords differ.' });
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: msg('The two passwords differ.') });
 
 export const AuthResetParamsSchema = z.object({ token: z.string().regex(/^[\w-]{20,100}$/) });
 

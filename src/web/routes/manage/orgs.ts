@@ -8,6 +8,7 @@ import { idParam, translateErrors } from '../../forms.js';
 import { parseForm } from '../../middleware/validate.js';
 import { ManageOrgCreateSchema, ManageOrgUpdateSchema } from './schema.js';
 import { SUPPORTED_LANGUAGES } from '../../../i18n/index.js';
+import { msg } from '../../../i18n/msg.js';
 
 const LOGO_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 const LOGO_MAX_BYTES = 1024 * 1024;
@@ -22,8 +23,8 @@ function uploadedLogo(req: Request): { logo?: { bytes: Buffer; mimeType: string 
   const file = files.find((f) => f.fieldname === 'logo');
   if ((req.body as Record<string, unknown>).removeLogo === 'on') return { logo: null };
   if (!file || file.size === 0) return {};
-  if (!LOGO_TYPES.has(file.mimetype)) return { error: 'Upload a PNG, JPEG, GIF or WebP image.' };
-  if (file.size > LOGO_MAX_BYTES) return { error: 'The logo must be under 1 MB.' };
+  if (!LOGO_TYPES.has(file.mimetype)) return { error: msg('Upload a PNG, JPEG, GIF or WebP image.') };
+  if (file.size > LOGO_MAX_BYTES) return { error: msg('The logo must be under 1 MB.') };
   return { logo: { bytes: file.buffer, mimeType: file.mimetype } };
 }
 
@@ -48,7 +49,7 @@ export async function create(req: Request, res: Response) {
   const { data, errors } = parseForm(ManageOrgCreateSchema, req.body);
   const upload = uploadedLogo(req);
   const problems: Record<string, string> = { ...errors, ...(upload.error ? { logo: upload.error } : {}) };
-  if (data && (await subdomainTaken(data.subdomain))) problems.subdomain = 'This subdomain is taken.';
+  if (data && (await subdomainTaken(data.subdomain))) problems.subdomain = msg('This subdomain is taken.');
   if (!data || Object.keys(problems).length) {
     return res.render('pages/manage/orgs/form.njk', formLocals({ values: req.body, errors: translateErrors(problems, req.t) }));
   }
@@ -71,7 +72,7 @@ export async function update(req: Request, res: Response) {
   const { data, errors } = parseForm(ManageOrgUpdateSchema, req.body);
   const upload = uploadedLogo(req);
   const problems: Record<string, string> = { ...errors, ...(upload.error ? { logo: upload.error } : {}) };
-  if (data && (await subdomainTaken(data.subdomain, org.id))) problems.subdomain = 'This subdomain is taken.';
+  if (data && (await subdomainTaken(data.subdomain, org.id))) problems.subdomain = msg('This subdomain is taken.');
   if (!data || Object.keys(problems).length) {
     return res.render('pages/manage/orgs/form.njk', formLocals({ org, values: req.body, errors: translateErrors(problems, req.t) }));
   }

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { isTimeZone } from '../../../lib/dates.js';
 import { checkbox, emailField, multi, requiredText } from '../../forms.js';
 import { SUPPORTED_LANGUAGES } from '../../../i18n/index.js';
+import { msg } from '../../../i18n/msg.js';
 
-const language = z.enum(SUPPORTED_LANGUAGES, { error: 'Choose a language.' });
+const language = z.enum(SUPPORTED_LANGUAGES, { error: msg('Choose a language.') });
 export const SUBDOMAIN_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const RESERVED_SUBDOMAINS = new Set(['www', 'api', 'static', 'admin', 'manage']);
 
@@ -12,20 +13,20 @@ export const OrgFieldsSchema = z
   .object({
     name: requiredText(128),
     subdomain: z
-      .string({ error: 'This field is required.' })
+      .string({ error: msg('This field is required.') })
       .trim()
       .toLowerCase()
-      .regex(SUBDOMAIN_PATTERN, 'Use lower-case letters, digits and hyphens.')
-      .refine((s) => !RESERVED_SUBDOMAINS.has(s), 'This subdomain is reserved.'),
-    apiUrl: z.string().trim().pipe(z.url({ protocol: /^https?$/, error: 'Enter the RapidPro server address, e.g. https://rapidpro.io.' })),
-    apiToken: z.string().trim().max(128, 'This is too long.').regex(/^[\w-]*$/, 'A RapidPro API token has only letters and digits.').default(''),
-    timezone: z.string().trim().refine(isTimeZone, 'Choose a time zone.').default('UTC'),
-    languages: multi(language).refine((l) => l.length > 0, 'Choose at least one language.'),
+      .regex(SUBDOMAIN_PATTERN, msg('Use lower-case letters, digits and hyphens.'))
+      .refine((s) => !RESERVED_SUBDOMAINS.has(s), msg('This subdomain is reserved.')),
+    apiUrl: z.string().trim().pipe(z.url({ protocol: /^https?$/, error: msg('Enter the RapidPro server address, e.g. https://rapidpro.io.') })),
+    apiToken: z.string().trim().max(128, msg('This is too long.')).regex(/^[\w-]*$/, msg('A RapidPro API token has only letters and digits.')).default(''),
+    timezone: z.string().trim().refine(isTimeZone, msg('Choose a time zone.')).default('UTC'),
+    languages: multi(language).refine((l) => l.length > 0, msg('Choose at least one language.')),
     defaultLanguage: language,
   })
   .refine((v) => v.languages.includes(v.defaultLanguage), {
     path: ['defaultLanguage'],
-    message: 'The default language must be one of the languages.',
+    message: msg('The default language must be one of the languages.'),
   });
 
 export const ManageOrgCreateSchema = OrgFieldsSchema;
@@ -40,7 +41,7 @@ export const ManageUserCreateSchema = z
     isSuperuser: checkbox,
     mustChangePassword: checkbox,
   })
-  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords differ.' });
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: msg('The two passwords differ.') });
 
 export const ManageUserUpdateSchema = z
   .object({
@@ -51,4 +52,4 @@ export const ManageUserUpdateSchema = z
     isSuperuser: checkbox,
     isActive: checkbox,
   })
-  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords differ.' });
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: msg('The two passwords differ.') });

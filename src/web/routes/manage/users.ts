@@ -7,6 +7,7 @@ import { paginate } from '../../../lib/pagination.js';
 import { idParam, translateErrors } from '../../forms.js';
 import { parseForm } from '../../middleware/validate.js';
 import { ManageUserCreateSchema, ManageUserUpdateSchema } from './schema.js';
+import { msg } from '../../../i18n/msg.js';
 
 /** GET /manage/users: every account with its orgs. */
 export async function index(req: Request, res: Response) {
@@ -34,7 +35,7 @@ export async function create(req: Request, res: Response) {
   if (data) {
     const weak = passwordProblem(data.password, data.email);
     if (weak) problems.password = weak;
-    if (await emailTaken(data.email)) problems.email = 'Another account already uses this e-mail.';
+    if (await emailTaken(data.email)) problems.email = msg('Another account already uses this e-mail.');
   }
   if (!data || Object.keys(problems).length) {
     return res.render('pages/manage/users/form.njk', { values: req.body, errors: translateErrors(problems, req.t) });
@@ -62,8 +63,8 @@ export async function update(req: Request, res: Response) {
       const weak = passwordProblem(data.password, data.email);
       if (weak) problems.password = weak;
     }
-    if (await emailTaken(data.email, user.id)) problems.email = 'Another account already uses this e-mail.';
-    if (user.id === req.user!.id && (!data.isSuperuser || !data.isActive)) problems.isSuperuser = 'You cannot demote or deactivate yourself.';
+    if (await emailTaken(data.email, user.id)) problems.email = msg('Another account already uses this e-mail.');
+    if (user.id === req.user!.id && (!data.isSuperuser || !data.isActive)) problems.isSuperuser = msg('You cannot demote or deactivate yourself.');
   }
   if (!data || Object.keys(problems).length) {
     return res.render('pages/manage/users/form.njk', { user, values: { ...user, ...req.body }, errors: translateErrors(problems, req.t) });
@@ -81,7 +82,7 @@ export async function update(req: Request, res: Response) {
 export async function deactivate(req: Request, res: Response) {
   const id = idParam(req.params);
   if (id === req.user!.id) {
-    req.flash('danger', req.t('You cannot demote or deactivate yourself.'));
+    req.flash('danger', req.t(msg('You cannot demote or deactivate yourself.')));
     return res.redirect(303, '/manage/users');
   }
   const { count } = await db().user.updateMany({ where: { id }, data: { isActive: false } });

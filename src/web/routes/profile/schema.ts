@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailField, requiredText } from '../../forms.js';
+import { msg } from '../../../i18n/msg.js';
 
 export const ProfileUpdateSchema = z
   .object({
@@ -10,5 +11,5 @@ export const ProfileUpdateSchema = z
     newPassword: z.string().max(1024).default(''),
     confirm: z.string().max(1024).default(''),
   })
-  .refine((v) => v.newPassword === v.confirm, { path: ['confirm'], message: 'The two passwords differ.' });
+  .refine((v) => v.newPassword === v.confirm, { path: ['confirm'], message: msg('The two passwords differ.') });
 export type ProfileUpdate = z.infer<typeof ProfileUpdateSchema>;

@@ -71,7 +71,8 @@ function toggle(active: boolean) {
     const member = await loadMember(req);
     const problem = await setMemberActive(req.org!.id, req.user!.id, member.userId, active);
     if (problem === 'Not found') return next(new NotFoundError());
-    req.flash(problem ? 'danger' : 'success', req.t(problem ?? (active ? 'Access restored.' : 'Access removed.')));
+    const done = active ? req.t('Access restored.') : req.t('Access removed.');
+    req.flash(problem ? 'danger' : 'success', problem ? req.t(problem) : done);
     res.redirect(303, `/users/${member.userId}`);
   };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { emailField, requiredText } from '../../forms.js';
+import { msg } from '../../../i18n/msg.js';
 
-const role = z.enum(['admin', 'supervisor', 'viewer'], { error: 'Choose a role.' });
+const role = z.enum(['admin', 'supervisor', 'viewer'], { error: msg('Choose a role.') });
 
 export const UsersCreateSchema = z.object({ name: requiredText(128), email: emailField, role });
 export const UsersUpdateSchema = z.object({ name: requiredText(128), role });

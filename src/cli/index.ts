@@ -2,6 +2,7 @@ import { closeDb } from '../db/client.js';
 import { closeRedis } from '../db/redis.js';
 import { closeQueues } from '../jobs/queues.js';
 import { CliError } from './args.js';
+import { demoSeed } from './commands/demo.js';
 import { migrate, migrationCreate } from './commands/migrate.js';
 import { orgCreate, orgList } from './commands/org.js';
 import { userCreate } from './commands/user.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   'user:create': { run: userCreate, usage: 'user:create --email E --password P [--name N] [--superuser] [--org SUB --role admin|supervisor|viewer]' },
   'org:create': { run: orgCreate, usage: 'org:create --name N --subdomain SUB --api-url URL --api-token T [--timezone Z] [--languages en,fr] [--default-language fr]' },
   'org:list': { run: orgList, usage: 'org:list                        list organizations' },
+  'demo:seed': { run: demoSeed, usage: 'demo:seed [--api-url URL] [--api-token T]   create or refresh the demo org and accounts' },
   simulator: {
     run: async (argv) => (await import('../rapidpro/simulator/cli.js')).runSimulatorCli(argv),
     usage: 'simulator --port 8001 --seed 42 --workspace demo:TOKEN [--contacts N] [--weeks N] [--clock x60] [--throttle 2500/h|off] [--faults …]',

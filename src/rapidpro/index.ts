@@ -1,0 +1,2 @@
+export * from './client/index.js';
+export * as definitions from './definitions/index.js';

@@ -2,8 +2,6 @@
 // `npm run demo`: everything the product needs on this machine — dependencies, Postgres, Redis, the
 // RapidPro simulator, the web app and a worker — with demo data; prints where to sign in.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { canConnect, ensureDependencies, ensurePostgres, ensureRedis, fail, root, stopStartedServices } from './lib/setup.js';
 
 const PORT = Number(process.env.PORT ?? 3000);
@@ -24,8 +22,9 @@ const env = {
 };
 
 function tracpro(...args) {
-  const result = spawnSync('node', ['bin/tracpro.js', ...args], { cwd: root, env, stdio: 'inherit' });
+  const result = spawnSync('node', ['bin/tracpro.js', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (result.status !== 0) fail(`tracpro ${args[0]} failed`);
+  return result.stdout;
 }
 
 const children = [];
@@ -50,17 +49,13 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-tracpro('migrate');
-const simulatorAvailable = existsSync(path.join(root, 'src/rapidpro/simulator/cli.ts'));
-if (simulatorAvailable) {
-  if (await canConnect(SIMULATOR_PORT)) fail(`port ${SIMULATOR_PORT} is in use: set SIMULATOR_PORT`);
-  start('RapidPro simulator', ['bin/tracpro.js', 'simulator', '--port', String(SIMULATOR_PORT), '--seed', '42', '--workspace', `demo:${TOKEN}`, '--contacts', '5000', '--weeks', '26', '--clock', 'x60']);
-}
-tracpro('demo:seed', '--api-url', `http://127.0.0.1:${SIMULATOR_PORT}`, '--api-token', TOKEN);
+process.stdout.write(tracpro('migrate'));
+if (await canConnect(SIMULATOR_PORT)) fail(`port ${SIMULATOR_PORT} is in use: set SIMULATOR_PORT`);
+start('RapidPro simulator', ['bin/tracpro.js', 'simulator', '--port', String(SIMULATOR_PORT), '--seed', '42', '--workspace', `demo:${TOKEN}`, '--contacts', '5000', '--weeks', '26', '--clock', 'x60']);
+const accounts = tracpro('demo:seed', '--api-url', `http://127.0.0.1:${SIMULATOR_PORT}`, '--api-token', TOKEN);
 start('web and worker', ['--import', 'tsx', 'src/main.ts', 'web', 'worker']);
 
 for (let i = 0; i < 300 && !(await canConnect(PORT)); i++) await new Promise((r) => setTimeout(r, 100));
-const { DEMO_ACCOUNTS } = await import('../src/commands/demoSeeder.ts').catch(() => ({ DEMO_ACCOUNTS: [] }));
 console.log(`
 TracPro demo is running (Ctrl-C stops it).
 
@@ -68,5 +63,5 @@ TracPro demo is running (Ctrl-C stops it).
   Org chooser:     http://${BASE_HOST}/
   RapidPro (sim):  http://127.0.0.1:${SIMULATOR_PORT}/  token ${TOKEN}
 `);
-for (const account of DEMO_ACCOUNTS) console.log(`  ${account.role.padEnd(11)} ${account.email.padEnd(30)} ${account.password}`);
-console.log('\n  Mail sent by the app: http://' + BASE_HOST + '/manage/outbox (superuser)\n');
+console.log(accounts.trimEnd());
+console.log(`\n  Mail sent by the app: http://${BASE_HOST}/manage/outbox (superuser)\n`);

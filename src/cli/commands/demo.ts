@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { seedDemo } from '../../commands/demoSeeder.js';
+import { DEMO_ACCOUNTS, seedDemo } from '../../commands/demoSeeder.js';
 import { parseFlags } from '../args.js';
 
 /** `tracpro demo:seed [--api-url URL] [--api-token T]`: the demo org and its accounts (idempotent). */
@@ -13,5 +13,6 @@ export async function demoSeed(argv: string[]) {
     }),
   );
   const orgId = await seedDemo({ apiUrl: flags['api-url'], apiToken: flags['api-token'] });
-  console.log(`Demo org ${orgId} is ready.`);
+  console.log(`Demo org ${orgId} is ready. Accounts:`);
+  for (const account of DEMO_ACCOUNTS) console.log(`  ${account.role.padEnd(11)} ${account.email.padEnd(30)} ${account.password}`);
 }

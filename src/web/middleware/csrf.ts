@@ -21,7 +21,7 @@ function build() {
 
 /**
  * Double-submit CSRF protection on every state-changing request, with the token tied to the
- * session. Pages call `csrfToken()` in templates; the first call saves the session so its id (and
+ * session (the token-authenticated JSON API under /api/v1 is exempt). Pages call `csrfToken()` in templates; the first call saves the session so its id (and
  * so the token) stays stable for an anonymous visitor. Bull-board's own API (superusers only) gets
  * a same-origin check instead, since its UI cannot send our token.
  *
@@ -39,6 +39,8 @@ export function csrfProtection() {
       return token;
     };
     if (SAFE_METHODS.has(req.method)) return next();
+    // The JSON API authenticates each request with its own token, never with the session cookie.
+    if (req.path.startsWith('/api/v1/')) return next();
     if (req.path.startsWith('/manage/queues/')) {
       return sameOrigin(req) ? next() : next(new ForbiddenError('Cross-site request refused'));
     }

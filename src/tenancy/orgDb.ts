@@ -5,7 +5,14 @@ import { db } from '../db/client.js';
  * Models that belong to one org. Each later issue adds its models here; a test checks that every
  * model with an orgId column is listed.
  */
-export const ORG_OWNED_MODELS = new Set<string>(['OrgMembership']);
+export const ORG_OWNED_MODELS = new Set<string>([
+  'OrgMembership',
+  // Org setup and contacts (issue 4)
+  'Region', 'RegionAccess', 'ReporterGroup', 'RapidProGroup', 'Boundary', 'DataField', 'Contact', 'ContactReporterGroup', 'SyncState',
+  // Registrations (issue 8)
+  'RegistrationConfig', 'RegistrationSource', 'RegistrationSourceToken', 'Registration', 'SubscriptionRequest',
+  'RegistrationChange', 'OptoutEvent', 'MetricPoint', 'MetricJobRun', 'Identity', 'Subscription', 'OutboundMessage',
+]);
 
 const READ_OPS = new Set([
   'findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy',

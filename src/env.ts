@@ -39,8 +39,18 @@ export const EnvSchema = z
     LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
-    /** Queues whose schedulers the worker does not register, comma-separated (tests). */
+    /** A worker that does not register the recurring job schedulers. */
     DISABLE_SCHEDULES: bool.default(false),
+    /** RapidPro client: per-request timeout, first retry backoff, and the longest 429 wait done in-process (longer ones make the job yield). */
+    RAPIDPRO_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    RAPIDPRO_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1_000),
+    RAPIDPRO_THROTTLE_WAIT_MAX_MS: z.coerce.number().int().min(0).default(60_000),
+    /** RapidPro's rate per scope (requests per hour); each org's budget is a share of it (org setting, default half). */
+    RAPIDPRO_SERVER_RATE_PER_HOUR: z.coerce.number().int().min(1).default(2500),
+    /** Turns the client-side request budget off (benchmarks against the simulator). */
+    RAPIDPRO_BUDGET_OFF: bool.default(false),
+    /** How long a sync job's lease lasts without renewal: a killed worker blocks its (org, resource) this long at most. */
+    SYNC_LEASE_SECONDS: z.coerce.number().int().min(5).default(120),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

@@ -5,6 +5,7 @@ import { CliError } from './args.js';
 import { demoSeed } from './commands/demo.js';
 import { migrate, migrationCreate } from './commands/migrate.js';
 import { orgCreate, orgList } from './commands/org.js';
+import { orgConfigure, sync } from './commands/sync.js';
 import { userCreate } from './commands/user.js';
 
 type Command = (argv: string[]) => Promise<void>;
@@ -16,6 +17,8 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   'user:create': { run: userCreate, usage: 'user:create --email E --password P [--name N] [--superuser] [--org SUB --role admin|supervisor|viewer]' },
   'org:create': { run: orgCreate, usage: 'org:create --name N --subdomain SUB --api-url URL --api-token T [--timezone Z] [--languages en,fr] [--default-language fr]' },
   'org:list': { run: orgList, usage: 'org:list                        list organizations' },
+  'org:configure': { run: orgConfigure, usage: 'org:configure --org SUB [--regions A,B] [--reporter-groups X,Y]   track RapidPro groups (names or uuids)' },
+  sync: { run: sync, usage: 'sync --org SUB [--only workspace,groups,fields,boundaries,contacts] [--wait]   sync now (--wait runs here and prints the counts)' },
   'demo:seed': { run: demoSeed, usage: 'demo:seed [--api-url URL] [--api-token T]   create or refresh the demo org and accounts' },
   simulator: {
     run: async (argv) => (await import('../rapidpro/simulator/cli.js')).runSimulatorCli(argv),

@@ -1,6 +1,12 @@
-import type { JobsOptions } from 'bullmq';
+import type { Job, JobsOptions } from 'bullmq';
 import type { z } from 'zod';
 import { getQueue, type QueueName } from './queues.js';
+
+/** What the worker hands a task besides its payload. */
+export interface TaskContext {
+  job: Job;
+  token: string | undefined;
+}
 
 /** A recurring schedule for a task (registered by the worker at start). */
 export interface TaskSchedule {
@@ -22,12 +28,15 @@ export abstract class Task<S extends z.ZodType> {
   readonly options: JobsOptions = {};
   /** Set for recurring tasks; the payload of a scheduled run is {}. */
   readonly repeat?: TaskSchedule;
+  /** Several recurring runs of one task, each with its own payload (e.g. one fan-out per resource). */
+  readonly schedules?: { id: string; repeat: TaskSchedule; data: object }[];
 
   /**
    * Does the work. Must be idempotent: a job can run again after a crash.
    * @param payload the validated payload.
+   * @param context the BullMQ job and its lock token, when run by the worker (to delay itself).
    */
-  abstract perform(payload: z.infer<S>): Promise<unknown>;
+  abstract perform(payload: z.infer<S>, context?: TaskContext): Promise<unknown>;
 
   /**
    * Puts a job on the queue, after validating its payload. Call it after your transaction commits.
@@ -46,7 +55,7 @@ export abstract class Task<S extends z.ZodType> {
    * @param raw the job data.
    * @returns what perform returns.
    */
-  async run(raw: unknown): Promise<unknown> {
-    return this.perform(this.schema.parse(raw));
+  async run(raw: unknown, context?: TaskContext): Promise<unknown> {
+    return this.perform(this.schema.parse(raw), context);
   }
 }

@@ -9,9 +9,11 @@ import { TASKS } from './registry.js';
 export async function registerSchedules(): Promise<string[]> {
   const names: string[] = [];
   for (const task of TASKS) {
-    if (!task.repeat) continue;
-    await getQueue(task.queue).upsertJobScheduler(task.name, task.repeat, { name: task.name, data: {}, opts: task.options });
-    names.push(task.name);
+    const schedules = [...(task.repeat ? [{ id: task.name, repeat: task.repeat, data: {} }] : []), ...(task.schedules ?? [])];
+    for (const schedule of schedules) {
+      await getQueue(task.queue).upsertJobScheduler(schedule.id, schedule.repeat, { name: task.name, data: schedule.data, opts: task.options });
+      names.push(schedule.id);
+    }
   }
   for (const queueName of new Set(TASKS.map((t) => t.queue))) {
     const schedulers = await getQueue(queueName).getJobSchedulers();

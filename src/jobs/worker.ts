@@ -7,12 +7,13 @@ import { findTask } from './registry.js';
 /**
  * Dispatches a job to its task; an unknown name fails the job (never silently dropped).
  * @param job the BullMQ job.
+ * @param token the job's lock token.
  * @returns what the task returns.
  */
-export async function dispatch(job: Job): Promise<unknown> {
+export async function dispatch(job: Job, token?: string): Promise<unknown> {
   const task = findTask(job.name);
   if (!task) throw new Error(`No task named "${job.name}"`);
-  return task.run(job.data);
+  return task.run(job.data, { job, token });
 }
 
 /**

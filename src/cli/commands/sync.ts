@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { selectGroups } from '../../commands/groupSelector.js';
+import { db } from '../../db/client.js';
+import { recomputeContactMembership } from '../../db/contactSync.js';
+import { syncTask } from '../../jobs/tasks/SyncTask.js';
+import { SYNC_RESOURCE_NAMES, type SyncCounts, type SyncResource } from '../../sync/resources.js';
+import { runSync } from '../../sync/runSync.js';
+import { SYNCERS } from '../../sync/syncers.js';
+import { CliError, parseFlags } from '../args.js';
+
+const list = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .optional();
+
+async function findOrg(subdomain: string) {
+  const org = await db().org.findUnique({ where: { subdomain: subdomain.toLowerCase() } });
+  if (!org) throw new CliError(`--org: no organization has the subdomain "${subdomain}"`);
+  return org;
+}
+
+function formatCounts(counts: SyncCounts): string {
+  return (['created', 'updated', 'deactivated', 'deleted', 'failed'] as const).map((k) => `${k} ${counts[k] ?? 0}`).join(', ');
+}
+
+/** `tracpro sync --org SUB [--only groups,fields,boundaries,contacts] [--wait]` */
+export async function sync(argv: string[]) {
+  const flags = parseFlags(
+    argv,
+    { org: { type: 'string' }, only: { type: 'string' }, wait: { type: 'boolean' } },
+    z.object({
+      org: z.string({ error: 'is required' }),
+      only: list.refine((l) => !l || l.every((r) => (SYNC_RESOURCE_NAMES as string[]).includes(r)), `use some of ${SYNC_RESOURCE_NAMES.join(',')}`),
+      wait: z.boolean().default(false),
+    }),
+  );
+  const org = await findOrg(flags.org);
+  if (!org.apiTokenEncrypted) throw new CliError(`--org: ${org.subdomain} has no RapidPro API token`);
+  const resources = (flags.only ?? ['workspace', 'groups', 'fields', 'boundaries', 'contacts']) as SyncResource[];
+  if (!flags.wait) {
+    for (const resource of resources) await syncTask.enqueue(org.id, resource, true);
+    return console.log(`Queued ${resources.join(', ')} for ${org.subdomain}; a worker runs them.`);
+  }
+  for (const resource of resources) {
+    const outcome = await runSync(org.id, SYNCERS[resource], { force: true });
+    if (outcome.status === 'done') console.log(`${resource}: ${formatCounts(outcome.counts)}`);
+    else if (outcome.status === 'throttled') throw new CliError(`${resource}: RapidPro is throttling; try again after ${outcome.retryAt.toISOString()}`);
+    else if (outcome.status === 'invalid-token') throw new CliError(`${resource}: RapidPro refused the API token (${outcome.message})`);
+    else throw new CliError(`${resource}: skipped (${outcome.reason === 'running' ? 'another sync of it is running' : outcome.reason})`);
+  }
+}
+
+/** `tracpro org:configure --org SUB [--regions A,B] [--reporter-groups X,Y]` (names or uuids) */
+export async function orgConfigure(argv: string[]) {
+  const flags = parseFlags(
+    argv,
+    { org: { type: 'string' }, regions: { type: 'string' }, 'reporter-groups': { type: 'string' } },
+    z.object({ org: z.string({ error: 'is required' }), regions: list, 'reporter-groups': list }),
+  );
+  const org = await findOrg(flags.org);
+  if (!flags.regions && !flags['reporter-groups']) throw new CliError('--regions or --reporter-groups: give at least one');
+  const outcome = await runSync(org.id, SYNCERS.groups, { force: true });
+  if (outcome.status !== 'done') throw new CliError(`could not read the RapidPro groups of ${org.subdomain} (${outcome.status})`);
+  const groups = await db().rapidProGroup.findMany({ where: { orgId: org.id } });
+  const resolve = (flag: string, names: string[]) =>
+    names.map((name) => {
+      const group = groups.find((g) => g.uuid === name || g.name.toLowerCase() === name.toLowerCase());
+      if (!group) throw new CliError(`--${flag}: RapidPro has no group "${name}"`);
+      return group.uuid;
+    });
+  const regions = flags.regions ? resolve('regions', flags.regions) : null;
+  const reporterGroups = flags['reporter-groups'] ? resolve('reporter-groups', flags['reporter-groups']) : null;
+  if (regions) console.log(`Regions: ${(await selectGroups(org.id, 'regions', regions)).tracked} tracked`);
+  if (reporterGroups) console.log(`Reporter groups: ${(await selectGroups(org.id, 'reporterGroups', reporterGroups)).tracked} tracked`);
+  const changed = await db().$transaction((tx) => recomputeContactMembership(tx, org.id), { timeout: 10 * 60_000 });
+  console.log(`Contacts re-mapped: ${changed} changed`);
+}

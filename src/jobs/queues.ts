@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { env } from '../env.js';
 
 /** Every queue. A queue groups tasks that share a worker pool and concurrency. */
-export const QUEUE_NAMES = ['default', 'mail'] as const;
+export const QUEUE_NAMES = ['default', 'mail', 'sync', 'registrations', 'metrics'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {

@@ -1,10 +1,22 @@
 import type { z } from 'zod';
 import type { Task } from './Task.js';
 import { purgeExpiredTask } from './tasks/PurgeExpiredTask.js';
+import { remapContactsTask } from './tasks/RemapContactsTask.js';
 import { sendMailTask } from './tasks/SendMailTask.js';
+import { syncFanOutTask } from './tasks/SyncFanOutTask.js';
+import { syncTask } from './tasks/SyncTask.js';
+// Registrations (issue 8)
+import { applyMetricsTask } from './tasks/ApplyMetricsTask.js';
+import { applyRegistrationChangeTask } from './tasks/ApplyRegistrationChangeTask.js';
+import { emitMetricsTask } from './tasks/EmitMetricsTask.js';
+import { reconcileMetricsTask } from './tasks/ReconcileMetricsTask.js';
+import { recomputeMetricsTask } from './tasks/RecomputeMetricsTask.js';
+import { registrationFollowupTask } from './tasks/RegistrationFollowupTask.js';
+import { sweepMetricsTask } from './tasks/SweepMetricsTask.js';
 
 /** Every task the worker runs, by name. Register new tasks here. */
-export const TASKS: Task<z.ZodType>[] = [sendMailTask, purgeExpiredTask];
+export const TASKS: Task<z.ZodType>[] = [sendMailTask, purgeExpiredTask, syncTask, syncFanOutTask, remapContactsTask,
+  registrationFollowupTask, applyRegistrationChangeTask, applyMetricsTask, emitMetricsTask, sweepMetricsTask, reconcileMetricsTask, recomputeMetricsTask];
 
 /**
  * Finds a task by its job name.

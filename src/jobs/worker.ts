@@ -28,6 +28,8 @@ export function startWorkers(logger: Logger, queues: readonly QueueName[] = QUEU
       connection: bullConnection(),
       prefix: queuePrefix(),
       concurrency: env().WORKER_CONCURRENCY,
+      lockDuration: env().WORKER_LOCK_SECONDS * 1000,
+      stalledInterval: env().WORKER_LOCK_SECONDS * 1000,
     });
     worker.on('completed', (job) => logger.info({ queue: name, job: job.name, id: job.id }, 'job completed'));
     worker.on('failed', (job, error) => {

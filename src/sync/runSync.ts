@@ -32,7 +32,7 @@ export interface Syncer {
 
 export type SyncOutcome =
   | { status: 'done'; counts: SyncCounts }
-  | { status: 'skipped'; reason: 'running' | 'waiting' | 'inactive' | 'no-token' }
+  | { status: 'skipped'; reason: 'running' | 'waiting' | 'inactive' | 'no-token'; until?: Date }
   | { status: 'throttled'; retryAt: Date }
   | { status: 'invalid-token'; message: string };
 
@@ -55,7 +55,7 @@ export async function runSync(orgId: number, syncer: Syncer, options: { force?: 
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const seconds = env().SYNC_LEASE_SECONDS;
   const state = await acquireSyncLease(orgId, syncer.resource, owner, seconds, options.force ?? false);
-  if (!state) return { status: 'skipped', reason: await isLeased(orgId, syncer.resource) ? 'running' : 'waiting' };
+  if (!state) return skipped(orgId, syncer.resource);
 
   let lost = false;
   const renewal = setInterval(() => {
@@ -118,7 +118,9 @@ export async function runSync(orgId: number, syncer: Syncer, options: { force?: 
   }
 }
 
-async function isLeased(orgId: number, resource: string): Promise<boolean> {
+/** Why the lease was not taken: another run holds it (until it ends or runs out), or the backoff has not passed. */
+async function skipped(orgId: number, resource: string): Promise<SyncOutcome> {
   const state = await db().syncState.findUnique({ where: { orgId_resource: { orgId, resource } } });
-  return Boolean(state?.leaseUntil && state.leaseUntil > new Date());
+  if (state?.leaseUntil && state.leaseUntil > new Date()) return { status: 'skipped', reason: 'running', until: state.leaseUntil };
+  return { status: 'skipped', reason: 'waiting', ...(state?.notBefore ? { until: state.notBefore } : {}) };
 }

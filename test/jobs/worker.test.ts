@@ -1,32 +1,16 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { db } from '../../src/db/client.js';
 import { getQueue } from '../../src/jobs/queues.js';
 import { sendMailTask } from '../../src/jobs/tasks/SendMailTask.js';
 import { purgeExpiredTask } from '../../src/jobs/tasks/PurgeExpiredTask.js';
 import { buildUser } from '../support/factories.js';
-
-function startWorkerProcess() {
-  const child = spawn('node', ['--import', 'tsx', 'src/main.ts', 'worker'], {
-    env: { ...process.env, DISABLE_SCHEDULES: 'false', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const waitFor = async (text: string) => {
-    for (let i = 0; i < 300 && !output.includes(text); i++) await new Promise((r) => setTimeout(r, 50));
-    if (!output.includes(text)) throw new Error(`worker never logged "${text}":\n${output}`);
-  };
-  return { child, exited, waitFor };
-}
+import { startWorkerProcess } from '../support/workerProcess.js';
 
 describe('worker process', () => {
   it('registers the job schedulers, runs queued jobs, and exits cleanly on SIGTERM', async () => {
     const to = `worker-${Date.now()}@example.org`;
     await sendMailTask.schedule({ to, subject: 'Hello', text: 'Body' });
-    const worker = startWorkerProcess();
+    const worker = startWorkerProcess({ DISABLE_SCHEDULES: 'false' });
     await worker.waitFor('job schedulers registered');
     const schedulers = await getQueue('default').getJobSchedulers();
     expect(schedulers.map((s) => s.key)).toContain('purge-expired');

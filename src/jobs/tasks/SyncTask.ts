@@ -15,7 +15,8 @@ const SyncSchema = z.object({
 /**
  * Syncs one resource of one org. The job id is stable per (org, resource), so one pair is never
  * queued twice; the lease in sync_states keeps two workers from running it at once. A throttled
- * sync moves its own job to the delayed set until RapidPro's Retry-After, then resumes from its cursor.
+ * sync moves its own job to the delayed set until RapidPro's Retry-After, then resumes from its cursor;
+ * so does a job that finds the lease held, until the lease ends or runs out.
  */
 class SyncTask extends Task<typeof SyncSchema> {
   readonly name = 'sync';
@@ -45,9 +46,11 @@ class SyncTask extends Task<typeof SyncSchema> {
 
   async perform(payload: z.infer<typeof SyncSchema>, context?: TaskContext): Promise<SyncOutcome> {
     const outcome = await runSync(payload.orgId, SYNCERS[payload.resource], { force: payload.force });
-    if (outcome.status === 'throttled' && context?.job && context.token) {
-      logger.info({ orgId: payload.orgId, resource: payload.resource, retryAt: outcome.retryAt }, 'sync throttled; resuming later');
-      await context.job.moveToDelayed(outcome.retryAt.getTime(), context.token);
+    // Throttled, or its lease is held (perhaps by a worker that was killed): come back when that ends.
+    const resumeAt = outcome.status === 'throttled' ? outcome.retryAt : outcome.status === 'skipped' && outcome.reason === 'running' ? outcome.until : undefined;
+    if (resumeAt && context?.job && context.token) {
+      logger.info({ orgId: payload.orgId, resource: payload.resource, resumeAt, status: outcome.status }, 'sync paused; resuming later');
+      await context.job.moveToDelayed(resumeAt.getTime() + 500, context.token);
       throw new DelayedError();
     }
     return outcome;

@@ -5,6 +5,8 @@ import { NotFoundError } from '../../../errors.js';
 import { paginate } from '../../../lib/pagination.js';
 import { can } from '../../../policies/index.js';
 import { presentMember } from '../../../presenters/member.js';
+import { setRegionAccess } from '../../../commands/regionAccessUpdater.js';
+import { treeOrder } from '../../../regions/tree.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
 import { access } from '../../access.js';
 import { idParam, translateErrors } from '../../forms.js';
@@ -44,14 +46,29 @@ async function create(req: Request, res: Response) {
   res.redirect(303, `/users/${result.userId}`);
 }
 
+async function assignedRegions(orgId: number, userId: number) {
+  const rows = await orgDb(orgId).regionAccess.findMany({ where: { userId, region: { isActive: true } }, include: { region: true } });
+  return rows.map((r) => r.region).sort((a, b) => a.name.localeCompare(b.name));
+}
+
 async function show(req: Request, res: Response) {
   const member = presentMember(await loadMember(req));
-  res.render('pages/users/show.njk', { member, isSelf: member.id === req.user!.id, canEdit: can(req.actor!, 'users:manage') });
+  const regions = member.role === 'admin' ? [] : await assignedRegions(req.org!.id, member.id);
+  res.render('pages/users/show.njk', { member, regions, isSelf: member.id === req.user!.id, canEdit: can(req.actor!, 'users:manage') });
+}
+
+async function editLocals(req: Request, member: ReturnType<typeof presentMember>) {
+  const [tree, assigned] = await Promise.all([
+    orgDb(req.org!.id).region.findMany({ where: { isActive: true }, select: { id: true, name: true, parentId: true } }),
+    assignedRegions(req.org!.id, member.id),
+  ]);
+  return { member, regionTree: treeOrder(tree), assigned: assigned.map((r) => r.id) };
 }
 
 async function edit(req: Request, res: Response) {
   const member = presentMember(await loadMember(req));
-  res.render('pages/users/edit.njk', { member, values: member, errors: {} });
+  const locals = await editLocals(req, member);
+  res.render('pages/users/edit.njk', { ...locals, values: { ...member, regions: locals.assigned }, errors: {} });
 }
 
 async function update(req: Request, res: Response) {
@@ -60,8 +77,10 @@ async function update(req: Request, res: Response) {
   const problem = data ? await updateMember(req.org!.id, req.user!.id, member.id, data) : null;
   if (!data || problem) {
     const fieldErrors = errors ?? { role: problem! };
-    return res.render('pages/users/edit.njk', { member, values: { ...member, ...req.body }, errors: translateErrors(fieldErrors, req.t) });
+    const locals = await editLocals(req, member);
+    return res.render('pages/users/edit.njk', { ...locals, values: { ...member, ...req.body }, errors: translateErrors(fieldErrors, req.t) });
   }
+  await setRegionAccess(req.org!.id, member.id, data.role === 'admin' ? [] : data.regions);
   req.flash('success', req.t('Saved.'));
   res.redirect(303, `/users/${member.id}`);
 }

@@ -1,6 +1,8 @@
 import { db } from '../db/client.js';
 import { createOrg, updateOrg } from './orgCreator.js';
 import { createUser } from './userCreator.js';
+import { seedRegistrationsDemo } from '../registrations/demoSeeder.js';
+import { setUpDemoOrg } from '../sync/demoSetup.js';
 import type { Role } from '../generated/prisma/client.js';
 
 export const DEMO_SUBDOMAIN = 'demo';
@@ -37,5 +39,8 @@ export async function seedDemo(rapidPro: { apiUrl: string; apiToken: string }): 
       superuser ? undefined : { orgId: org.id, role: account.role as Role },
     );
   }
+  const members = await db().orgMembership.findMany({ where: { orgId: org.id, role: { in: ['supervisor', 'viewer'] } }, orderBy: { role: 'asc' } });
+  await setUpDemoOrg(org.id, members.map((m) => m.userId));
+  await seedRegistrationsDemo(org.id);
   return org.id;
 }

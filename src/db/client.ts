@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { env } from '../env.js';
+import { closePgPool } from './pool.js';
 
 export type Db = PrismaClient;
 let client: PrismaClient | undefined;
@@ -27,6 +28,6 @@ export function createDb(connectionString: string, max = 10): PrismaClient {
 
 /** Closes the process-wide client (graceful shutdown). */
 export async function closeDb(): Promise<void> {
-  await client?.$disconnect();
+  await Promise.all([client?.$disconnect(), closePgPool()]);
   client = undefined;
 }

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { MappedContact } from '../sync/contactMapping.js';
 import type { SyncCounts } from '../sync/resources.js';
@@ -13,25 +14,26 @@ interface ExistingContact {
 }
 
 /**
- * Applies one page of RapidPro contacts to an org, in the caller's transaction. A row is written
- * only when it is newer than the stored copy (overlapping windows re-read rows: equal times are
- * no-ops), and never over a local edit still waiting to reach RapidPro.
- * @param tx the page's transaction.
+ * Applies one page of RapidPro contacts to an org, on the page's pg connection (inside its
+ * transaction). A row is written only when it is newer than the stored copy (overlapping windows
+ * re-read rows: equal times are no-ops), and never over a local edit still waiting to reach RapidPro.
+ * @param client the page's connection, in a transaction.
  * @param orgId the org.
  * @param rows the mapped contacts of the page.
  * @returns created, updated, deactivated and failed counts.
  */
-export async function applyContactPage(tx: Tx, orgId: number, rows: MappedContact[]): Promise<SyncCounts> {
+export async function applyContactPage(client: pg.PoolClient, orgId: number, rows: MappedContact[]): Promise<SyncCounts> {
   if (!rows.length) return {};
   const byUuid = new Map<string, MappedContact>();
   for (const row of rows) {
     const seen = byUuid.get(row.uuid);
     if (!seen || seen.modifiedOn <= row.modifiedOn) byUuid.set(row.uuid, row);
   }
-  const uuids = [...byUuid.keys()];
-  const existing = await tx.$queryRaw<ExistingContact[]>`
-    SELECT id, uuid, is_active, rapidpro_modified_on, sync_state::text AS sync_state
-    FROM contacts WHERE org_id = ${orgId} AND uuid = ANY(${uuids}::text[])`;
+  const { rows: existing } = await client.query<ExistingContact>(
+    `SELECT id, uuid, is_active, rapidpro_modified_on, sync_state::text AS sync_state
+     FROM contacts WHERE org_id = $1 AND uuid = ANY($2::text[])`,
+    [orgId, [...byUuid.keys()]],
+  );
   const known = new Map(existing.map((e) => [e.uuid, e]));
   const counts = { created: 0, updated: 0, deactivated: 0, failed: 0 };
   const writes: MappedContact[] = [];
@@ -53,57 +55,72 @@ export async function applyContactPage(tx: Tx, orgId: number, rows: MappedContac
     }
   }
   if (deactivateFailed.length) {
-    await tx.$executeRaw`UPDATE contacts SET is_active = false, updated_at = now() WHERE org_id = ${orgId} AND uuid = ANY(${deactivateFailed}::text[])`;
+    await client.query('UPDATE contacts SET is_active = false, updated_at = now() WHERE org_id = $1 AND uuid = ANY($2::text[])', [orgId, deactivateFailed]);
     counts.deactivated += deactivateFailed.length;
   }
-  if (writes.length) await upsertContacts(tx, orgId, writes);
+  const rewritten = writes.map((w) => known.get(w.uuid)?.id).filter((id): id is number => id !== undefined);
+  if (rewritten.length) await client.query('DELETE FROM contact_reporter_groups WHERE org_id = $1 AND contact_id = ANY($2::int[])', [orgId, rewritten]);
+  if (writes.length) await upsertContacts(client, orgId, writes);
   return counts;
 }
 
-async function upsertContacts(tx: Tx, orgId: number, rows: MappedContact[]): Promise<void> {
+/**
+ * Writes a text array as a Postgres array literal, so a row's array travels inside one text[]
+ * parameter (unnest cannot take arrays of arrays).
+ * @param values the strings.
+ * @returns e.g. {"tel:+250788","twitter:amina"}.
+ */
+function arrayLiteral(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+/** Writes contacts and their reporter groups in one statement (the caller cleared old memberships). */
+async function upsertContacts(client: pg.PoolClient, orgId: number, rows: MappedContact[]): Promise<void> {
   const col = <T>(pick: (r: MappedContact) => T) => rows.map(pick);
-  const written = await tx.$queryRaw<{ id: number; uuid: string }[]>`
-    INSERT INTO contacts (org_id, uuid, name, urn, urns, language, region_id, group_uuids, fields, status, is_active,
-                          rapidpro_modified_on, rapidpro_created_on, sync_state, sync_error, created_at, updated_at)
-    SELECT ${orgId}, u.uuid, u.name, u.urn, ARRAY(SELECT jsonb_array_elements_text(u.urns::jsonb)), u.language, u.region_id,
-           ARRAY(SELECT jsonb_array_elements_text(u.groups::jsonb)), u.fields::jsonb, u.status::"ContactStatus", u.is_active,
-           u.modified_on::timestamp, u.created_on::timestamp, 'synced', NULL, now(), now()
-    FROM unnest(${col((r) => r.uuid)}::text[], ${col((r) => r.name)}::text[], ${col((r) => r.urn)}::text[],
-                ${col((r) => JSON.stringify(r.urns))}::text[], ${col((r) => r.language)}::text[], ${col((r) => r.regionId)}::int[],
-                ${col((r) => JSON.stringify(r.groupUuids))}::text[], ${col((r) => JSON.stringify(r.fields))}::text[],
-                ${col((r) => r.status)}::text[], ${col((r) => r.isActive)}::boolean[],
-                ${col((r) => r.modifiedOn.toISOString())}::text[], ${col((r) => r.createdOn.toISOString())}::text[])
-      AS u(uuid, name, urn, urns, language, region_id, groups, fields, status, is_active, modified_on, created_on)
-    ON CONFLICT (org_id, uuid) DO UPDATE SET
-      name = EXCLUDED.name, urn = EXCLUDED.urn, urns = EXCLUDED.urns, language = EXCLUDED.language,
-      region_id = EXCLUDED.region_id, group_uuids = EXCLUDED.group_uuids, fields = EXCLUDED.fields,
-      status = EXCLUDED.status, is_active = EXCLUDED.is_active, rapidpro_modified_on = EXCLUDED.rapidpro_modified_on,
-      rapidpro_created_on = EXCLUDED.rapidpro_created_on, sync_state = 'synced', sync_error = NULL, updated_at = now()
-    RETURNING id, uuid`;
-  const ids = new Map(written.map((w) => [w.uuid, w.id]));
-  const contactIds = written.map((w) => w.id);
-  await tx.$executeRaw`DELETE FROM contact_reporter_groups WHERE org_id = ${orgId} AND contact_id = ANY(${contactIds}::int[])`;
-  const pairs = rows.flatMap((r) => r.reporterGroupIds.map((groupId) => [ids.get(r.uuid)!, groupId] as const));
-  if (pairs.length) {
-    await tx.$executeRaw`
-      INSERT INTO contact_reporter_groups (org_id, contact_id, reporter_group_id)
-      SELECT ${orgId}, c, g FROM unnest(${pairs.map((p) => p[0])}::int[], ${pairs.map((p) => p[1])}::int[]) AS x(c, g)
-      ON CONFLICT DO NOTHING`;
-  }
+  const pairs = rows.flatMap((r) => r.reporterGroupIds.map((groupId) => [r.uuid, groupId] as const));
+  await client.query(
+    `WITH written AS (
+       INSERT INTO contacts (org_id, uuid, name, urn, urns, language, region_id, group_uuids, fields, status, is_active,
+                             rapidpro_modified_on, rapidpro_created_on, sync_state, sync_error, created_at, updated_at)
+       SELECT $1, u.uuid, u.name, u.urn, u.urns::text[], u.language, u.region_id,
+              u.groups::text[], u.fields::jsonb, u.status::"ContactStatus", u.is_active,
+              u.modified_on::timestamptz AT TIME ZONE 'UTC', u.created_on::timestamptz AT TIME ZONE 'UTC', 'synced', NULL, now(), now()
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::boolean[], $12::text[], $13::text[])
+         AS u(uuid, name, urn, urns, language, region_id, groups, fields, status, is_active, modified_on, created_on)
+       ON CONFLICT (org_id, uuid) DO UPDATE SET
+         name = EXCLUDED.name, urn = EXCLUDED.urn, urns = EXCLUDED.urns, language = EXCLUDED.language,
+         region_id = EXCLUDED.region_id, group_uuids = EXCLUDED.group_uuids, fields = EXCLUDED.fields,
+         status = EXCLUDED.status, is_active = EXCLUDED.is_active, rapidpro_modified_on = EXCLUDED.rapidpro_modified_on,
+         rapidpro_created_on = EXCLUDED.rapidpro_created_on, sync_state = 'synced', sync_error = NULL, updated_at = now()
+       RETURNING id, uuid
+     )
+     INSERT INTO contact_reporter_groups (org_id, contact_id, reporter_group_id)
+     SELECT $1, written.id, p.group_id FROM written JOIN unnest($14::text[], $15::int[]) AS p(uuid, group_id) ON p.uuid = written.uuid
+     ON CONFLICT DO NOTHING`,
+    [
+      orgId, col((r) => r.uuid), col((r) => r.name), col((r) => r.urn), col((r) => arrayLiteral(r.urns)), col((r) => r.language),
+      col((r) => r.regionId), col((r) => arrayLiteral(r.groupUuids)), col((r) => JSON.stringify(r.fields)), col((r) => r.status),
+      col((r) => r.isActive), col((r) => r.modifiedOn.toISOString()), col((r) => r.createdOn.toISOString()),
+      pairs.map((p) => p[0]), pairs.map((p) => p[1]),
+    ],
+  );
 }
 
 /**
- * Marks contacts deleted in RapidPro (tombstones), in the caller's transaction.
- * @param tx the page's transaction.
+ * Marks contacts deleted in RapidPro (tombstones), on the page's connection.
+ * @param client the page's connection, in a transaction.
  * @param orgId the org.
  * @param uuids the tombstones' uuids.
  * @returns how many local contacts were newly marked deleted.
  */
-export async function applyContactTombstones(tx: Tx, orgId: number, uuids: string[]): Promise<number> {
+export async function applyContactTombstones(client: pg.PoolClient, orgId: number, uuids: string[]): Promise<number> {
   if (!uuids.length) return 0;
-  return tx.$executeRaw`
-    UPDATE contacts SET status = 'deleted', is_active = false, updated_at = now()
-    WHERE org_id = ${orgId} AND uuid = ANY(${uuids}::text[]) AND status <> 'deleted'`;
+  const result = await client.query(
+    `UPDATE contacts SET status = 'deleted', is_active = false, updated_at = now()
+     WHERE org_id = $1 AND uuid = ANY($2::text[]) AND status <> 'deleted'`,
+    [orgId, uuids],
+  );
+  return result.rowCount ?? 0;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { SyncState } from '../generated/prisma/client.js';
 import { db } from './client.js';
+import type { SqlExecutor } from './executor.js';
 
 /**
  * Takes the lease of one (org, resource) sync, atomically: it succeeds when nobody holds a live
@@ -37,5 +38,41 @@ export async function renewSyncLease(orgId: number, resource: string, owner: str
   const count = await db().$executeRaw`
     UPDATE sync_states SET lease_until = now() + make_interval(secs => ${seconds}), updated_at = now()
     WHERE org_id = ${orgId} AND resource = ${resource} AND lease_owner = ${owner}`;
+  return count === 1;
+}
+
+/** What a page's checkpoint records (counts are the walk's running totals). */
+export interface SyncCheckpoint {
+  cursor?: string | null;
+  watermark?: Date | null;
+  deletedMark?: Date | null;
+  counts?: object;
+  progress?: object;
+}
+
+/**
+ * Records a page's checkpoint in the page's transaction, in one statement guarded by the lease.
+ * @param execute runs SQL in the page's transaction.
+ * @param orgId the org.
+ * @param resource the resource.
+ * @param owner the lease holder.
+ * @param changes what to record; undefined fields are left as they are.
+ * @returns false when the lease is no longer this run's.
+ */
+export async function checkpointSyncState(execute: SqlExecutor, orgId: number, resource: string, owner: string, changes: SyncCheckpoint): Promise<boolean> {
+  const set = (key: keyof SyncCheckpoint) => changes[key] !== undefined;
+  const json = (value: object | undefined) => (value === undefined ? null : JSON.stringify(value));
+  const count = await execute(
+    `UPDATE sync_states SET
+       cursor = CASE WHEN $4 THEN $5::text ELSE cursor END,
+       watermark = CASE WHEN $6 THEN $7::timestamp ELSE watermark END,
+       deleted_mark = CASE WHEN $8 THEN $9::timestamp ELSE deleted_mark END,
+       counts = COALESCE($10::jsonb, counts),
+       progress = COALESCE($11::jsonb, progress),
+       updated_at = now()
+     WHERE org_id = $1 AND resource = $2 AND lease_owner = $3`,
+    [orgId, resource, owner, set('cursor'), changes.cursor ?? null, set('watermark'), changes.watermark?.toISOString() ?? null,
+      set('deletedMark'), changes.deletedMark?.toISOString() ?? null, json(changes.counts), json(changes.progress)],
+  );
   return count === 1;
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Task } from './Task.js';
 import { purgeExpiredTask } from './tasks/PurgeExpiredTask.js';
+import { pushContactTask } from './tasks/PushContactTask.js';
 import { remapContactsTask } from './tasks/RemapContactsTask.js';
 import { sendMailTask } from './tasks/SendMailTask.js';
 import { syncFanOutTask } from './tasks/SyncFanOutTask.js';
@@ -15,7 +16,7 @@ import { registrationFollowupTask } from './tasks/RegistrationFollowupTask.js';
 import { sweepMetricsTask } from './tasks/SweepMetricsTask.js';
 
 /** Every task the worker runs, by name. Register new tasks here. */
-export const TASKS: Task<z.ZodType>[] = [sendMailTask, purgeExpiredTask, syncTask, syncFanOutTask, remapContactsTask,
+export const TASKS: Task<z.ZodType>[] = [sendMailTask, purgeExpiredTask, syncTask, syncFanOutTask, remapContactsTask, pushContactTask,
   registrationFollowupTask, applyRegistrationChangeTask, applyMetricsTask, emitMetricsTask, sweepMetricsTask, reconcileMetricsTask, recomputeMetricsTask];
 
 /**

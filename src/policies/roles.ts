@@ -9,6 +9,9 @@ export const ROLE_CAPABILITIES = {
   'org:manage': ['admin'],
   'users:manage': ['admin'],
   'users:read': ['admin', 'supervisor'],
+  'contacts:manage': ['admin', 'supervisor'],
+  'registrations:read': ['admin', 'supervisor', 'viewer'],
+  'registrations:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ROLE_CAPABILITIES;

@@ -1,16 +1,15 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { db } from '../db/client.js';
-import { acquireSyncLease, renewSyncLease } from '../db/syncStates.js';
+import { acquireSyncLease, checkpointSyncState, renewSyncLease } from '../db/syncStates.js';
 import { env } from '../env.js';
-import type { Org, Prisma, SyncState } from '../generated/prisma/client.js';
+import type { SqlExecutor } from '../db/executor.js';
+import type { Org, SyncState } from '../generated/prisma/client.js';
 import { InvalidTokenError, ThrottledError, type RapidProClient } from '../rapidpro/client/index.js';
 import { backoffMs } from './backoff.js';
 import { addCounts, type SyncCounts, type SyncResource } from './resources.js';
 import { notifyInvalidToken } from './invalidTokenNotice.js';
 import { rapidProFor } from './rapidProFor.js';
-
-type Tx = Prisma.TransactionClient;
 
 /** What a syncer gets: the org, its client, its durable state, and a way to checkpoint. */
 export interface SyncContext {
@@ -21,7 +20,7 @@ export interface SyncContext {
    * Records a page's cursor, watermarks and counts in the page's own transaction, so a killed
    * worker loses at most that page. Throws when the lease was lost.
    */
-  checkpoint(tx: Tx, changes: { cursor?: string | null; watermark?: Date | null; deletedMark?: Date | null; counts?: SyncCounts; progress?: object }): Promise<void>;
+  checkpoint(execute: SqlExecutor, changes: { cursor?: string | null; watermark?: Date | null; deletedMark?: Date | null; counts?: SyncCounts; progress?: object }): Promise<void>;
 }
 
 /** A sync of one resource; `run` returns the counts of the whole walk (including resumed pages). */
@@ -64,25 +63,17 @@ export async function runSync(orgId: number, syncer: Syncer, options: { force?: 
   const where = { orgId_resource: { orgId, resource: syncer.resource } } as const;
   const release = { leaseOwner: null, leaseUntil: null };
 
+  let runningCounts = state.counts as SyncCounts;
   try {
     const context: SyncContext = {
       org,
       client: rapidProFor(org),
       state,
-      async checkpoint(tx, changes) {
-        if (lost) throw new LeaseLostError();
-        const current = await tx.syncState.findUniqueOrThrow({ where });
-        if (current.leaseOwner !== owner) throw new LeaseLostError();
-        await tx.syncState.update({
-          where,
-          data: {
-            ...(changes.cursor !== undefined ? { cursor: changes.cursor } : {}),
-            ...(changes.watermark !== undefined ? { watermark: changes.watermark } : {}),
-            ...(changes.deletedMark !== undefined ? { deletedMark: changes.deletedMark } : {}),
-            ...(changes.counts ? { counts: addCounts(current.counts as SyncCounts, changes.counts) as object } : {}),
-            ...(changes.progress ? { progress: changes.progress } : {}),
-          },
-        });
+      async checkpoint(execute, changes) {
+        // One writer per (org, resource) holds the lease, so counts can be totalled here.
+        if (changes.counts) runningCounts = addCounts(runningCounts, changes.counts);
+        const held = !lost && (await checkpointSyncState(execute, orgId, syncer.resource, owner, { ...changes, ...(changes.counts ? { counts: runningCounts } : {}) }));
+        if (!held) throw new LeaseLostError();
       },
     };
     await syncer.run(context);

@@ -15,6 +15,8 @@ import { loadOrg, refuseUnknownOrg } from './middleware/loadOrg.js';
 import { locale } from './middleware/locale.js';
 import { requestLogging } from './middleware/requestLogging.js';
 import { sessions } from './middleware/session.js';
+import { dataFreshness } from './middleware/dataFreshness.js';
+import { regionContext } from './middleware/regionContext.js';
 import { templateLocals } from './middleware/templateLocals.js';
 import { authRouter } from './routes/auth/router.js';
 import { chooserRouter, homeRouter } from './routes/home/router.js';
@@ -22,6 +24,11 @@ import { manageRouter } from './routes/manage/router.js';
 import { profileRouter } from './routes/profile/router.js';
 import { systemRouter } from './routes/system/router.js';
 import { usersRouter } from './routes/users/router.js';
+import { contactsRouter } from './routes/contacts/router.js';
+import { orgRouter } from './routes/org/router.js';
+import { regionsRouter } from './routes/regions/router.js';
+import { apiV1Router } from './routes/api/router.js';
+import { registrationsRouter } from './routes/registrations/router.js';
 import { configureViews } from './views.js';
 
 const staticDir = fileURLToPath(new URL('../../static', import.meta.url));
@@ -32,7 +39,7 @@ export function routers() {
   return {
     everyHost: [systemRouter, authRouter, profileRouter],
     baseHost: [chooserRouter, manageRouter()],
-    orgHost: [homeRouter, usersRouter],
+    orgHost: [homeRouter, usersRouter, regionsRouter, orgRouter, contactsRouter, apiV1Router, registrationsRouter],
   };
 }
 
@@ -89,6 +96,8 @@ export function createApp(logger: Logger): Express {
   app.use(csrfProtection());
   app.use(forcePasswordChange());
   app.use(templateLocals());
+  app.use(regionContext());
+  app.use(dataFreshness());
   app.use(refuseUnknownOrg());
   app.use(...everyHost);
   app.use(byHost(baseHost, orgHost));

@@ -1,6 +1,7 @@
 import simplify from '@turf/simplify';
 import type { Geometry } from 'geojson';
 import { db } from '../../db/client.js';
+import { prismaExecutor } from '../../db/executor.js';
 import type { Boundary } from '../../rapidpro/client/index.js';
 import type { Syncer } from '../runSync.js';
 
@@ -52,7 +53,7 @@ export const boundariesSyncer: Syncer = {
         ids.set(boundary.osm_id, row.id);
       }
       const created = Math.max(0, remote.length - (before - removed.count));
-      await context.checkpoint(tx, { counts: { created, updated: remote.length - created, deleted: removed.count } });
+      await context.checkpoint(prismaExecutor(tx), { counts: { created, updated: remote.length - created, deleted: removed.count } });
     }, { timeout: 120_000 });
   },
 };

@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { db } from '../../db/client.js';
 import { applyContactPage, applyContactTombstones } from '../../db/contactSync.js';
+import { pgExecutor } from '../../db/executor.js';
+import { withPgTransaction } from '../../db/pool.js';
+import { prefetching } from '../../lib/prefetch.js';
 import { mapContact, type MappedContact } from '../contactMapping.js';
 import type { SyncContext, Syncer } from '../runSync.js';
 import { loadTrackedGroups } from '../trackedGroups.js';
 
 /** Rows changed while a walk reads may reach the replica late: each walk re-reads this margin. */
 export const CONTACT_OVERLAP_MS = 5 * 60_000;
+
+/** A page and its checkpoint commit together, so a crash loses at most re-readable pages. */
+const RESUMABLE = { relaxedCommit: true };
 
 /** Where a walk stands: which phase, from which `after`, how far (kept in sync_states.progress). */
 const ProgressSchema = z.object({
@@ -35,7 +41,7 @@ export const contactsSyncer: Syncer = {
       await walkChanges(context, progress, cursor);
       progress = { phase: 'deletions', after: overlapFrom(context.state.deletedMark), done: progress.done };
       cursor = null;
-      await db().$transaction((tx) => context.checkpoint(tx, { cursor: null, progress }));
+      await withPgTransaction((client) => context.checkpoint(pgExecutor(client), { cursor: null, progress }));
     }
     await walkDeletions(context, progress, cursor);
   },
@@ -47,15 +53,15 @@ async function walkChanges(context: SyncContext, progress: Progress, cursor: str
   const walk = context.client.contacts({ reverse: true, ...(progress.after ? { after: progress.after } : {}), cursor });
   let watermark = context.state.watermark;
   let done = progress.done;
-  for await (const page of walk.pages()) {
+  for await (const page of prefetching(walk.pages())) {
     const rows = page.items.filter((c) => !c.deleted).map((c) => mapContact(c, tracked)).filter((c): c is MappedContact => c !== null);
     const newest = page.items.reduce((max, c) => Math.max(max, c.modifiedOn.ms), watermark?.getTime() ?? 0);
     watermark = newest ? new Date(newest) : watermark;
     done += page.items.length;
-    await db().$transaction(async (tx) => {
-      const counts = await applyContactPage(tx, orgId, rows);
-      await context.checkpoint(tx, { cursor: page.nextCursor, watermark, counts, progress: { ...progress, done } });
-    });
+    await withPgTransaction(async (client) => {
+      const counts = await applyContactPage(client, orgId, rows);
+      await context.checkpoint(pgExecutor(client), { cursor: page.nextCursor, watermark, counts, progress: { ...progress, done } });
+    }, RESUMABLE);
   }
 }
 
@@ -63,12 +69,12 @@ async function walkDeletions(context: SyncContext, progress: Progress, cursor: s
   const orgId = context.org.id;
   const walk = context.client.contacts({ deleted: true, reverse: true, ...(progress.after ? { after: progress.after } : {}), cursor });
   let mark = context.state.deletedMark;
-  for await (const page of walk.pages()) {
+  for await (const page of prefetching(walk.pages())) {
     const newest = page.items.reduce((max, c) => Math.max(max, c.modifiedOn.ms), mark?.getTime() ?? 0);
     mark = newest ? new Date(newest) : mark;
-    await db().$transaction(async (tx) => {
-      const deleted = await applyContactTombstones(tx, orgId, page.items.map((c) => c.uuid));
-      await context.checkpoint(tx, { cursor: page.nextCursor, deletedMark: mark, counts: { deleted }, progress });
-    });
+    await withPgTransaction(async (client) => {
+      const deleted = await applyContactTombstones(client, orgId, page.items.map((c) => c.uuid));
+      await context.checkpoint(pgExecutor(client), { cursor: page.nextCursor, deletedMark: mark, counts: { deleted }, progress });
+    }, RESUMABLE);
   }
 }

@@ -1,4 +1,5 @@
 import { db } from '../../db/client.js';
+import { prismaExecutor } from '../../db/executor.js';
 import type { Syncer } from '../runSync.js';
 
 const VALUE_TYPES = { text: 'text', number: 'numeric', numeric: 'numeric', datetime: 'datetime', state: 'state', district: 'district', ward: 'ward' } as const;
@@ -24,7 +25,7 @@ export const fieldsSyncer: Syncer = {
         });
       }
       const created = remote.filter((f) => !existing.has(f.key)).length;
-      await context.checkpoint(tx, { counts: { created, updated: remote.length - created, deleted: removed.count } });
+      await context.checkpoint(prismaExecutor(tx), { counts: { created, updated: remote.length - created, deleted: removed.count } });
     });
   },
 };

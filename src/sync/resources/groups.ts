@@ -1,4 +1,5 @@
 import { db } from '../../db/client.js';
+import { prismaExecutor } from '../../db/executor.js';
 import { recomputeContactMembership } from '../../db/contactSync.js';
 import { deactivateRegions } from '../../commands/regionTree.js';
 import type { Syncer } from '../runSync.js';
@@ -41,7 +42,7 @@ export const groupsSyncer: Syncer = {
       if (goneGroups.length) await tx.reporterGroup.updateMany({ where: { orgId, id: { in: goneGroups } }, data: { isActive: false } });
       if (goneRegions.length || goneGroups.length) await recomputeContactMembership(tx, orgId);
       const created = remote.length - (before - removed.count);
-      await context.checkpoint(tx, { counts: { created: Math.max(0, created), updated: remote.length - Math.max(0, created), deleted: removed.count } });
+      await context.checkpoint(prismaExecutor(tx), { counts: { created: Math.max(0, created), updated: remote.length - Math.max(0, created), deleted: removed.count } });
     }, { timeout: 120_000 });
   },
 };

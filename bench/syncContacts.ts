@@ -55,6 +55,7 @@ const created = outcome?.counts?.created ?? 0;
 const rate = created / seconds;
 console.log(`sync (worker process): ${created.toLocaleString()} contacts created in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} contacts/s; counts ${JSON.stringify(outcome?.counts)}`);
 console.log(`ratio to baseline: ${(rate / baselineRate).toFixed(2)}× (goal ≥ 0.50×)`);
+console.log(`worker memory at the end: ${JSON.stringify(json?.memory)}; after GC ${JSON.stringify(json?.afterGc)}`);
 console.log(`worker peak RSS: ${mb(peakRss)} (goal < 400 MB: ${(peakRss / (400 * 1024 * 1024)).toFixed(2)} of it); simulator peak RSS ${mb(await sim.peakRss())}`);
 sim.stop();
 process.exit(0);

@@ -7,6 +7,8 @@ import pg from 'pg';
 import { applyMigrations } from '../../src/db/migrator.js';
 
 export const TOKEN = 'BENCHTOKEN'.padEnd(40, 'X');
+/** The flags `npm run worker` starts a worker with, so a benchmark child runs like one. */
+export const WORKER_NODE_FLAGS = '--max-semi-space-size=2';
 
 /**
  * Creates an empty, migrated database for a benchmark run.
@@ -66,7 +68,7 @@ export async function startSimulatorProcess(contacts: number): Promise<Simulator
  * @returns the child and a promise of its result.
  */
 export function runChild(script: string, args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? WORKER_NODE_FLAGS).split(' ').filter(Boolean), '--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   const result = new Promise<{ code: number | null; json: Record<string, unknown> | null }>((resolve) =>

@@ -109,7 +109,7 @@ describe('org setup pages', () => {
     expect(edit.status).toBe(200);
     expect(edit.body).toContain('registration_date');
     const saved = await agent.post(host, '/org/edit', {
-      name: 'Renamed Org', timezone: 'Africa/Kigali', languages: ['en', 'fr'], defaultLanguage: 'fr', visibleFields: ['gender', 'age'], filterableFields: 'gender',
+      name: 'Renamed Org', timezone: 'Africa/Kigali', languages: ['en', 'fr'], defaultLanguage: 'en', visibleFields: ['gender', 'age'], filterableFields: 'gender',
     });
     expect(saved.status).toBe(303);
     const fields = await orgDb(org.id).dataField.findMany({ orderBy: { key: 'asc' } });
@@ -132,5 +132,28 @@ describe('org setup pages', () => {
     expect((await db().org.findUniqueOrThrow({ where: { id: org.id } })).apiTokenError).toBeNull();
     await agent.post(host, '/org/connection', { apiUrl: sim.url, apiToken: 'wrong0token0000000000000000000000000000', action: 'save' });
     expect((await agent.get(host, '/org')).body).toContain('refused');
+  });
+});
+
+describe('org logo', () => {
+  it('is uploaded by an admin on the org settings and served to members only', async () => {
+    const { agent, host } = await adminOf();
+    const token = await agent.csrfToken(host);
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    const boundary = '----tracpro-test';
+    const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const fields = { _csrf: token, name: 'Logo Org', timezone: 'UTC', languages: 'en', defaultLanguage: 'en' };
+    const body = Buffer.concat([
+      Buffer.from(Object.entries(fields).map(([k, v]) => part(k, v)).join('')),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="logo"; filename="logo.png"\r\nContent-Type: image/png\r\n\r\n`),
+      png,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const saved = await agent.request('POST', host, '/org/edit', body as unknown as string, { 'Content-Type': `multipart/form-data; boundary=${boundary}` });
+    expect(saved.status).toBe(303);
+    const logo = await agent.get(host, '/logo');
+    expect(logo.status).toBe(200);
+    expect(logo.headers['content-type']).toBe('image/png');
+    expect((await app.agent().get(host, '/logo')).status).toBe(303);
   });
 });

@@ -9,23 +9,10 @@ import { parseForm } from '../../middleware/validate.js';
 import { ManageOrgCreateSchema, ManageOrgUpdateSchema } from './schema.js';
 import { SUPPORTED_LANGUAGES } from '../../../i18n/index.js';
 import { msg } from '../../../i18n/msg.js';
-
-const LOGO_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
-const LOGO_MAX_BYTES = 1024 * 1024;
+import { uploadedLogo } from '../../logoUpload.js';
 
 function formLocals(extra: Record<string, unknown>) {
   return { timeZones: timeZones(), supportedLanguages: SUPPORTED_LANGUAGES, baseHost: env().BASE_HOST, ...extra };
-}
-
-/** Reads the uploaded logo, if any; returns an error key for a bad file. */
-function uploadedLogo(req: Request): { logo?: { bytes: Buffer; mimeType: string } | null; error?: string } {
-  const files = (req.files as Express.Multer.File[] | undefined) ?? [];
-  const file = files.find((f) => f.fieldname === 'logo');
-  if ((req.body as Record<string, unknown>).removeLogo === 'on') return { logo: null };
-  if (!file || file.size === 0) return {};
-  if (!LOGO_TYPES.has(file.mimetype)) return { error: msg('Upload a PNG, JPEG, GIF or WebP image.') };
-  if (file.size > LOGO_MAX_BYTES) return { error: msg('The logo must be under 1 MB.') };
-  return { logo: { bytes: file.buffer, mimeType: file.mimetype } };
 }
 
 async function subdomainTaken(subdomain: string, exceptId?: number) {

@@ -10,6 +10,7 @@ import { refreshInBand } from '../../../sync/inBand.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
 import { translateErrors } from '../../forms.js';
 import { parseForm } from '../../middleware/validate.js';
+import { uploadedLogo } from '../../logoUpload.js';
 import { OrgEditSchema } from './schema.js';
 
 /** GET /org: the org's profile, its RapidPro connection, the last syncs and the setup guide. */
@@ -51,8 +52,12 @@ export async function update(req: Request, res: Response) {
   const org = req.org!;
   const fields = await orgDb(org.id).dataField.findMany({ orderBy: { label: 'asc' } });
   const { data, errors } = parseForm(OrgEditSchema, req.body);
-  if (!data) return res.render('pages/org/edit.njk', editLocals(fields, { values: req.body, errors: translateErrors(errors, req.t) }));
-  await updateOrg(org.id, { name: data.name, timezone: data.timezone, languages: data.languages, defaultLanguage: data.defaultLanguage });
+  const upload = uploadedLogo(req);
+  if (!data || upload.error) {
+    const problems = { ...errors, ...(upload.error ? { logo: upload.error } : {}) };
+    return res.render('pages/org/edit.njk', editLocals(fields, { values: req.body, errors: translateErrors(problems, req.t) }));
+  }
+  await updateOrg(org.id, { name: data.name, timezone: data.timezone, languages: data.languages, defaultLanguage: data.defaultLanguage, logo: upload.logo });
   await db().$transaction([
     orgDb(org.id).dataField.updateMany({ data: { visible: false, filterable: false } }),
     orgDb(org.id).dataField.updateMany({ where: { key: { in: data.visibleFields } }, data: { visible: true } }),

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, launchChromium, screenshot, scrollsSideways } from '../support/browser.js';
+import { freePort, launchChromium, overflowingElements, screenshot, scrollsSideways } from '../support/browser.js';
 
 let browser: Browser;
 let server: Server;
@@ -71,7 +71,8 @@ describe('in Chromium', () => {
     await Promise.all([page.waitForURL(url(org.subdomain, '/')), page.click('button[type=submit]')]);
     expect(await scrollsSideways(page)).toBe(false);
 
-    await Promise.all([page.waitForURL(url(org.subdomain, '/')), page.selectOption('#language-select', 'fa')]);
+    await page.selectOption('#language-select', 'fa');
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');
     expect(await page.getAttribute('html', 'lang')).toBe('fa');
     const direction = await page.evaluate(() => getComputedStyle(document.body).direction);
@@ -87,3 +88,36 @@ describe('in Chromium', () => {
   });
 });
 
+
+describe('org setup and contact pages in Chromium', () => {
+  it('fit a 375 px screen right to left, with no sideways scroll', async () => {
+    const org = await factories.buildOrg({ languages: ['en', 'fa'], defaultLanguage: 'fa' });
+    const user = await factories.buildUser(org, { role: 'admin' });
+    const { orgDb } = await import('../../src/tenancy/orgDb.js');
+    const north = await orgDb(org.id).region.create({ data: { orgId: org.id, uuid: `north-${org.id}`, name: 'North region with a rather long name' } });
+    await orgDb(org.id).region.create({ data: { orgId: org.id, uuid: `n1-${org.id}`, name: 'N1', parentId: north.id } });
+    const group = await orgDb(org.id).reporterGroup.create({ data: { orgId: org.id, uuid: `teachers-${org.id}`, name: 'Head teachers' } });
+    for (let i = 0; i < 5; i++) {
+      const contact = await orgDb(org.id).contact.create({
+        data: { orgId: org.id, uuid: `c${i}-${org.id}`, name: `Contact number ${i} with a long name`, urn: `tel:+25078812345${i}`, regionId: north.id, language: 'kin' },
+      });
+      await orgDb(org.id).contactReporterGroup.create({ data: { orgId: org.id, contactId: contact.id, reporterGroupId: group.id } });
+    }
+    const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    await page.goto(url(org.subdomain, '/login'));
+    await page.fill('#f-email', user.email);
+    await page.fill('#f-password', factories.TEST_PASSWORD);
+    await Promise.all([page.waitForURL(url(org.subdomain, '/')), page.click('button[type=submit]')]);
+    for (const path of ['/org', '/org/edit', '/org/connection', '/org/sync', '/regions', '/regions?edit=1', '/groups', '/contacts', `/contacts/new`, '/users']) {
+      const response = await page.goto(url(org.subdomain, path));
+      expect(response?.status(), path).toBe(200);
+      expect(await page.getAttribute('html', 'dir'), path).toBe('rtl');
+      expect(await scrollsSideways(page), `${path}: ${(await overflowingElements(page)).join(', ')}`).toBe(false);
+    }
+    await page.goto(url(org.subdomain, '/regions?edit=1'));
+    await screenshot(page, 'regions-edit-fa-375');
+    await page.goto(url(org.subdomain, '/contacts'));
+    await screenshot(page, 'contacts-fa-375');
+    await page.close();
+  });
+});

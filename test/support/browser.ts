@@ -49,3 +49,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
 }
+
+/**
+ * Names the elements that stick out of the viewport, to say why a page scrolls sideways.
+ * @param page the page.
+ * @returns up to five "tag.class (left–right)" descriptions.
+ */
+export function overflowingElements(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const sizes = `doc ${document.documentElement.scrollWidth}/${width} body ${document.body.scrollWidth}`;
+    return [...document.querySelectorAll('body *')]
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        return (box.right > width + 1 || box.left < -1) && !el.closest('.table-responsive, .dropdown-menu, .collapse:not(.show)');
+      })
+      .slice(0, 8)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(el.getBoundingClientRect().left)}–${Math.round(el.getBoundingClientRect().right)})`)
+      .concat(sizes);
+  });
+}

@@ -17,7 +17,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   'user:create': { run: userCreate, usage: 'user:create --email E --password P [--name N] [--superuser] [--org SUB --role admin|supervisor|viewer]' },
   'org:create': { run: orgCreate, usage: 'org:create --name N --subdomain SUB --api-url URL --api-token T [--timezone Z] [--languages en,fr] [--default-language fr]' },
   'org:list': { run: orgList, usage: 'org:list                        list organizations' },
-  'org:configure': { run: orgConfigure, usage: 'org:configure --org SUB [--regions A,B] [--reporter-groups X,Y]   track RapidPro groups (names or uuids)' },
+  'org:configure': { run: orgConfigure, usage: 'org:configure --org SUB [--regions A,B] [--reporter-groups X,Y] [--polls "Flow A,Flow B"]   track RapidPro groups and flows (names or uuids)' },
   sync: { run: sync, usage: 'sync --org SUB [--only workspace,groups,fields,boundaries,contacts] [--wait]   sync now (--wait runs here and prints the counts)' },
   'demo:seed': { run: demoSeed, usage: 'demo:seed [--api-url URL] [--api-token T]   create or refresh the demo org and accounts' },
   simulator: {

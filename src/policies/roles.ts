@@ -12,6 +12,8 @@ export const ROLE_CAPABILITIES = {
   'contacts:manage': ['admin', 'supervisor'],
   'registrations:read': ['admin', 'supervisor', 'viewer'],
   'registrations:manage': ['admin'],
+  'polls:read': ['admin', 'supervisor', 'viewer'],
+  'polls:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ROLE_CAPABILITIES;

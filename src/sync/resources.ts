@@ -3,6 +3,7 @@ export const SYNC_RESOURCES = {
   workspace: { everyMs: 24 * 3600_000 },
   groups: { everyMs: 30 * 60_000 },
   fields: { everyMs: 30 * 60_000 },
+  flows: { everyMs: 30 * 60_000 },
   boundaries: { everyMs: 24 * 3600_000 },
   contacts: { everyMs: 5 * 60_000 },
 } as const;

@@ -3,6 +3,7 @@ import type { Syncer } from './runSync.js';
 import { boundariesSyncer } from './resources/boundaries.js';
 import { contactsSyncer } from './resources/contacts.js';
 import { fieldsSyncer } from './resources/fields.js';
+import { flowsSyncer } from './resources/flows.js';
 import { groupsSyncer } from './resources/groups.js';
 import { workspaceSyncer } from './resources/workspace.js';
 
@@ -11,6 +12,7 @@ export const SYNCERS: Record<SyncResource, Syncer> = {
   workspace: workspaceSyncer,
   groups: groupsSyncer,
   fields: fieldsSyncer,
+  flows: flowsSyncer,
   boundaries: boundariesSyncer,
   contacts: contactsSyncer,
 };

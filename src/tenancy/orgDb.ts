@@ -12,6 +12,8 @@ export const ORG_OWNED_MODELS = new Set<string>([
   // Registrations (issue 8)
   'RegistrationConfig', 'RegistrationSource', 'RegistrationSourceToken', 'Registration', 'SubscriptionRequest',
   'RegistrationChange', 'OptoutEvent', 'MetricPoint', 'MetricJobRun', 'Identity', 'Subscription', 'OutboundMessage',
+  // Polls (issue 5)
+  'Poll', 'Question',
 ]);
 
 const READ_OPS = new Set([

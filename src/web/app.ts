@@ -27,8 +27,9 @@ import { usersRouter } from './routes/users/router.js';
 import { contactsRouter } from './routes/contacts/router.js';
 import { orgRouter } from './routes/org/router.js';
 import { regionsRouter } from './routes/regions/router.js';
-import { apiV1Router } from './routes/api/router.js';
+import { apiV1Router, tokenApiRouter } from './routes/api/router.js';
 import { registrationsRouter } from './routes/registrations/router.js';
+import { pollsRouter } from './routes/polls/router.js';
 import { configureViews } from './views.js';
 
 const staticDir = fileURLToPath(new URL('../../static', import.meta.url));
@@ -39,7 +40,7 @@ export function routers() {
   return {
     everyHost: [systemRouter, authRouter, profileRouter],
     baseHost: [chooserRouter, manageRouter()],
-    orgHost: [homeRouter, usersRouter, regionsRouter, orgRouter, contactsRouter, apiV1Router, registrationsRouter],
+    orgHost: [homeRouter, usersRouter, regionsRouter, orgRouter, contactsRouter, apiV1Router, registrationsRouter, pollsRouter],
   };
 }
 
@@ -85,6 +86,8 @@ export function createApp(logger: Logger): Express {
   app.use('/static', express.static(staticDir, { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
   app.use(express.urlencoded({ extended: true, limit: '1mb' }));
   app.use(express.json({ limit: '1mb' }));
+  // Source-token API calls need none of the page middleware below, which costs more than intake itself.
+  app.use(tokenApiRouter);
   app.use(multer({ storage: multer.memoryStorage(), limits: UPLOAD_LIMITS }).any());
   app.use(cookieParser());
   app.use(sessions());

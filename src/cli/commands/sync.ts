@@ -5,6 +5,7 @@ import { recomputeContactMembership } from '../../db/contactSync.js';
 import { syncTask } from '../../jobs/tasks/SyncTask.js';
 import { SYNC_RESOURCE_NAMES, type SyncCounts, type SyncResource } from '../../sync/resources.js';
 import { runSync } from '../../sync/runSync.js';
+import { selectPolls } from '../../polls/pollSelector.js';
 import { SYNCERS } from '../../sync/syncers.js';
 import { CliError, parseFlags } from '../args.js';
 
@@ -23,7 +24,7 @@ function formatCounts(counts: SyncCounts): string {
   return (['created', 'updated', 'deactivated', 'deleted', 'failed'] as const).map((k) => `${k} ${counts[k] ?? 0}`).join(', ');
 }
 
-/** `tracpro sync --org SUB [--only groups,fields,boundaries,contacts] [--wait]` */
+/** `tracpro sync --org SUB [--only groups,fields,flows,boundaries,contacts] [--wait]` */
 export async function sync(argv: string[]) {
   const flags = parseFlags(
     argv,
@@ -36,7 +37,7 @@ export async function sync(argv: string[]) {
   );
   const org = await findOrg(flags.org);
   if (!org.apiTokenEncrypted) throw new CliError(`--org: ${org.subdomain} has no RapidPro API token`);
-  const resources = (flags.only ?? ['workspace', 'groups', 'fields', 'boundaries', 'contacts']) as SyncResource[];
+  const resources = (flags.only ?? ['workspace', 'groups', 'fields', 'flows', 'boundaries', 'contacts']) as SyncResource[];
   if (!flags.wait) {
     for (const resource of resources) await syncTask.enqueue(org.id, resource, true);
     return console.log(`Queued ${resources.join(', ')} for ${org.subdomain}; a worker runs them.`);
@@ -50,15 +51,17 @@ export async function sync(argv: string[]) {
   }
 }
 
-/** `tracpro org:configure --org SUB [--regions A,B] [--reporter-groups X,Y]` (names or uuids) */
+/** `tracpro org:configure --org SUB [--regions A,B] [--reporter-groups X,Y] [--polls "Flow A,Flow B"]` (names or uuids) */
 export async function orgConfigure(argv: string[]) {
   const flags = parseFlags(
     argv,
-    { org: { type: 'string' }, regions: { type: 'string' }, 'reporter-groups': { type: 'string' } },
-    z.object({ org: z.string({ error: 'is required' }), regions: list, 'reporter-groups': list }),
+    { org: { type: 'string' }, regions: { type: 'string' }, 'reporter-groups': { type: 'string' }, polls: { type: 'string' } },
+    z.object({ org: z.string({ error: 'is required' }), regions: list, 'reporter-groups': list, polls: list }),
   );
   const org = await findOrg(flags.org);
-  if (!flags.regions && !flags['reporter-groups']) throw new CliError('--regions or --reporter-groups: give at least one');
+  if (!flags.regions && !flags['reporter-groups'] && !flags.polls) throw new CliError('--regions, --reporter-groups or --polls: give at least one');
+  if (flags.polls) await configurePolls(org.id, org.subdomain, flags.polls);
+  if (!flags.regions && !flags['reporter-groups']) return;
   const outcome = await runSync(org.id, SYNCERS.groups, { force: true });
   if (outcome.status !== 'done') throw new CliError(`could not read the RapidPro groups of ${org.subdomain} (${outcome.status})`);
   const groups = await db().rapidProGroup.findMany({ where: { orgId: org.id } });
@@ -74,4 +77,20 @@ export async function orgConfigure(argv: string[]) {
   if (reporterGroups) console.log(`Reporter groups: ${(await selectGroups(org.id, 'reporterGroups', reporterGroups)).tracked} tracked`);
   const changed = await db().$transaction((tx) => recomputeContactMembership(tx, org.id), { timeout: 10 * 60_000 });
   console.log(`Contacts re-mapped: ${changed} changed`);
+}
+
+/** Tracks exactly the named flows (names or uuids), then fetches their questions. */
+async function configurePolls(orgId: number, subdomain: string, names: string[]) {
+  const outcome = await runSync(orgId, SYNCERS.flows, { force: true });
+  if (outcome.status !== 'done') throw new CliError(`could not read the RapidPro flows of ${subdomain} (${outcome.status})`);
+  const polls = await db().poll.findMany({ where: { orgId, isMissingInRapidPro: false } });
+  const ids = names.map((name) => {
+    const poll = polls.find((p) => p.flowUuid === name || p.rapidproName.toLowerCase() === name.toLowerCase());
+    if (!poll) throw new CliError(`--polls: RapidPro has no flow "${name}" that can be a poll`);
+    return poll.id;
+  });
+  const selection = await selectPolls(orgId, ids);
+  if (!selection.ok) throw new CliError('--polls: the flows changed while saving; try again');
+  const questions = await runSync(orgId, SYNCERS.flows, { force: true });
+  console.log(`Polls: ${selection.tracked} tracked${questions.status === 'done' ? '' : ` (questions not fetched yet: ${questions.status})`}`);
 }

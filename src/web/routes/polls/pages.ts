@@ -1,0 +1,113 @@
+import type { Request, Response } from 'express';
+import { NotFoundError } from '../../../errors.js';
+import { msg } from '../../../i18n/msg.js';
+import { syncTask } from '../../../jobs/tasks/SyncTask.js';
+import { isOfferedFlow } from '../../../polls/flows.js';
+import { selectPolls } from '../../../polls/pollSelector.js';
+import { updatePoll, type QuestionEdit } from '../../../polls/pollUpdater.js';
+import { orderQuestions, presentPoll, presentQuestion, sortByName } from '../../../polls/present.js';
+import { QUESTION_TYPES } from '../../../polls/rules.js';
+import { refreshInBand } from '../../../sync/inBand.js';
+import { orgDb } from '../../../tenancy/orgDb.js';
+import { idParam, translateErrors } from '../../forms.js';
+import { parseForm } from '../../middleware/validate.js';
+import { PollEditSchema, PollSelectSchema, type PollEditInput } from './schema.js';
+
+/** GET /polls: the tracked polls by name, with their shown questions counted; admins get the setup guide. */
+export async function index(req: Request, res: Response) {
+  const orgId = req.org!.id;
+  const [polls, counts, regions, groups] = await Promise.all([
+    orgDb(orgId).poll.findMany({ where: { isActive: true } }),
+    orgDb(orgId).question.groupBy({ by: ['pollId'], where: { isActive: true, isMissingInRapidPro: false }, _count: { _all: true } }),
+    orgDb(orgId).region.count({ where: { isActive: true } }),
+    orgDb(orgId).reporterGroup.count({ where: { isActive: true } }),
+  ]);
+  const questions = new Map(counts.map((c) => [c.pollId, c._count._all]));
+  const rows = sortByName(polls.map((p) => ({ ...presentPoll(p), questions: questions.get(p.id) ?? 0 })));
+  res.render('pages/polls/index.njk', { rows, step: !regions ? 1 : !groups ? 2 : rows.length ? 4 : 3 });
+}
+
+/** GET /polls/select: every offered flow (refreshed first, best effort), tracked ones ticked. */
+export async function selectForm(req: Request, res: Response) {
+  const orgId = req.org!.id;
+  const refreshed = req.org!.apiTokenEncrypted ? await refreshInBand(orgId, 'flows') : null;
+  const polls = await orgDb(orgId).poll.findMany();
+  renderSelect(res, polls.filter((p) => isOfferedFlow(p.rapidproName)).map(presentPoll), { stale: refreshed?.status !== 'done' });
+}
+
+function renderSelect(res: Response, polls: ReturnType<typeof presentPoll>[], extra: { stale: boolean; error?: string }) {
+  const options = [...polls].sort((a, b) => a.rapidproName.localeCompare(b.rapidproName, undefined, { sensitivity: 'base' }));
+  res.render('pages/polls/select.njk', { options, ...extra });
+}
+
+/** POST /polls/select: the tracked set becomes the selection (atomically), then the flows sync fetches questions. */
+export async function select(req: Request, res: Response) {
+  const orgId = req.org!.id;
+  const parsed = PollSelectSchema.safeParse(req.body);
+  const result = parsed.success ? await selectPolls(orgId, parsed.data.polls) : null;
+  if (!result?.ok) {
+    const polls = await orgDb(orgId).poll.findMany();
+    res.status(400);
+    return renderSelect(res, polls.filter((p) => isOfferedFlow(p.rapidproName)).map(presentPoll), { stale: false, error: req.t('Some of the chosen polls do not exist any more. Nothing was changed.') });
+  }
+  if (req.org!.apiTokenEncrypted) await syncTask.enqueue(orgId, 'flows', true);
+  req.flash('success', req.t('Polls updated: {{count}} tracked. Their questions will be updated shortly.', { count: result.tracked }));
+  res.redirect(303, '/polls');
+}
+
+const TYPE_LABELS = {
+  open: msg('Open-ended'),
+  multiple_choice: msg('Multiple choice'),
+  numeric: msg('Numeric'),
+  menu: msg('Menu'),
+  keypad: msg('Keypad'),
+  recording: msg('Recording'),
+} as const satisfies Record<(typeof QUESTION_TYPES)[number], string>;
+
+function typeLabels(req: Request): Record<string, string> {
+  return Object.fromEntries(QUESTION_TYPES.map((type) => [type, req.t(TYPE_LABELS[type])]));
+}
+
+async function trackedPoll(req: Request) {
+  const poll = await orgDb(req.org!.id).poll.findFirst({ where: { id: idParam(req.params), isActive: true }, include: { questions: true } });
+  if (!poll) throw new NotFoundError();
+  return poll;
+}
+
+/** GET /polls/:id: the poll and its shown questions (charts come with poll runs). */
+export async function show(req: Request, res: Response) {
+  const poll = await trackedPoll(req);
+  const questions = orderQuestions(poll.questions.filter((q) => q.isActive && !q.isMissingInRapidPro)).map(presentQuestion);
+  res.render('pages/polls/show.njk', { poll: presentPoll(poll), questions, typeLabels: typeLabels(req) });
+}
+
+function editLocals(req: Request, poll: Awaited<ReturnType<typeof trackedPoll>>, values: { name: string; questions: Record<string, Record<string, unknown>> }, errors: Record<string, string>) {
+  return { poll: presentPoll(poll), questions: orderQuestions(poll.questions).map(presentQuestion), types: QUESTION_TYPES, typeLabels: typeLabels(req), values, errors };
+}
+
+/** GET /polls/:id/edit: the poll's display name and every question (shown or not). */
+export async function edit(req: Request, res: Response) {
+  const poll = await trackedPoll(req);
+  const questions = Object.fromEntries(
+    poll.questions.map((q) => [`q${q.id}`, { name: q.customName ?? q.rapidproName, type: q.type, shown: q.isActive, order: q.adminOrder ?? '' }]),
+  );
+  res.render('pages/polls/edit.njk', editLocals(req, poll, { name: poll.customName ?? poll.rapidproName, questions }, {}));
+}
+
+/** POST /polls/:id/edit: saves everything at once, or re-renders with the errors. */
+export async function update(req: Request, res: Response) {
+  const poll = await trackedPoll(req);
+  const { data, errors } = parseForm(PollEditSchema, req.body);
+  if (!data) {
+    const body = req.body as { name?: string; questions?: Record<string, Record<string, unknown>> };
+    res.status(400);
+    return res.render('pages/polls/edit.njk', editLocals(req, poll, { name: body.name ?? '', questions: body.questions ?? {} }, translateErrors(errors, req.t)));
+  }
+  await updatePoll(req.org!.id, poll.id, { name: data.name, questions: questionEdits(data) });
+  req.flash('success', req.t('Poll saved.'));
+  res.redirect(303, `/polls/${poll.id}`);
+}
+
+function questionEdits(data: PollEditInput): Map<number, QuestionEdit> {
+  return new Map(Object.entries(data.questions).map(([key, q]) => [Number(key.slice(1)), q]));
+}

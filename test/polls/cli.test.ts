@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../src/db/client.js';
+import type { RunningSimulator } from '../../src/rapidpro/simulator/index.js';
+import { buildOrg } from '../support/factories.js';
+import { startTestSimulator, TOKEN } from '../rapidpro/support.js';
+
+const run = promisify(execFile);
+let sim: RunningSimulator;
+beforeAll(async () => {
+  sim = await startTestSimulator({ contacts: 50, weeks: 1, activity: false });
+});
+afterAll(() => sim.close());
+
+async function tracpro(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run('node', ['bin/tracpro.js', ...args], { env: process.env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('tracpro org:configure --polls and sync --only flows', () => {
+  it('tracks flows by name or uuid and fetches their questions; refuses unknown and Single Message flows', async () => {
+    const org = await buildOrg({ apiUrl: sim.url, apiToken: TOKEN });
+    const feedback = sim.state().flows.find((f) => f.name === 'Feedback')!;
+    const configured = await tracpro('org:configure', '--org', org.subdomain, '--polls', `attendance,${feedback.uuid}`);
+    expect(configured.code, configured.stderr).toBe(0);
+    expect(configured.stdout).toContain('Polls: 2 tracked');
+    const tracked = await db().poll.findMany({ where: { orgId: org.id, isActive: true }, include: { questions: true }, orderBy: { rapidproName: 'asc' } });
+    expect(tracked.map((p) => [p.rapidproName, p.questions.length])).toEqual([['Attendance', 1], ['Feedback', 1]]);
+
+    const refused = await tracpro('org:configure', '--org', org.subdomain, '--polls', 'Single Message Reminder');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('--polls: RapidPro has no flow "Single Message Reminder"');
+
+    const synced = await tracpro('sync', '--org', org.subdomain, '--only', 'flows', '--wait');
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(synced.stdout).toMatch(/^flows: created 0, updated \d+, deactivated 0, deleted 0, failed 0$/m);
+  });
+});

@@ -5,18 +5,12 @@ import type { SyncCounts } from '../sync/resources.js';
 
 type Tx = Prisma.TransactionClient;
 
-interface ExistingContact {
-  id: number;
-  uuid: string;
-  is_active: boolean;
-  rapidpro_modified_on: Date | null;
-  sync_state: string;
-}
-
 /**
  * Applies one page of RapidPro contacts to an org, on the page's pg connection (inside its
- * transaction). A row is written only when it is newer than the stored copy (overlapping windows
- * re-read rows: equal times are no-ops), and never over a local edit still waiting to reach RapidPro.
+ * transaction), in one statement. A row is written only when it is newer than the stored copy
+ * (overlapping windows re-read rows: equal times are no-ops), and never over a local edit still
+ * waiting to reach RapidPro. Reporter groups are brought to the wanted set by deleting only the
+ * memberships no longer wanted and inserting the missing ones, so both fit in the same statement.
  * @param client the page's connection, in a transaction.
  * @param orgId the org.
  * @param rows the mapped contacts of the page.
@@ -29,39 +23,67 @@ export async function applyContactPage(client: pg.PoolClient, orgId: number, row
     const seen = byUuid.get(row.uuid);
     if (!seen || seen.modifiedOn <= row.modifiedOn) byUuid.set(row.uuid, row);
   }
-  const { rows: existing } = await client.query<ExistingContact>(
-    `SELECT id, uuid, is_active, rapidpro_modified_on, sync_state::text AS sync_state
-     FROM contacts WHERE org_id = $1 AND uuid = ANY($2::text[])`,
-    [orgId, [...byUuid.keys()]],
+  const page = [...byUuid.values()];
+  const col = <T>(pick: (r: MappedContact) => T) => page.map(pick);
+  const pairs = page.flatMap((r) => r.reporterGroupIds.map((groupId) => [r.uuid, groupId] as const));
+  const { rows: [counts] } = await client.query<{ created: number; updated: number; deactivated: number; failed: number }>(
+    `WITH incoming AS (
+       SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::boolean[], $12::text[], $13::text[], $14::boolean[])
+         AS u(uuid, name, urn, urns, language, region_id, groups, fields, status, is_active, modified_on, created_on, failed)
+     ),
+     existing AS (
+       SELECT c.id, c.uuid, c.is_active, c.rapidpro_modified_on, c.sync_state FROM contacts c JOIN incoming i ON i.uuid = c.uuid
+       WHERE c.org_id = $1 FOR UPDATE OF c
+     ),
+     wanted AS (
+       SELECT i.*, e.id AS existing_id, e.is_active AS was_active FROM incoming i LEFT JOIN existing e ON e.uuid = i.uuid
+       WHERE NOT i.failed AND (e.id IS NULL OR (e.sync_state <> 'pending'
+             AND (e.rapidpro_modified_on IS NULL OR (i.modified_on::timestamptz AT TIME ZONE 'UTC') > e.rapidpro_modified_on)))
+     ),
+     written AS (
+       INSERT INTO contacts (org_id, uuid, name, urn, urns, language, region_id, group_uuids, fields, status, is_active,
+                             rapidpro_modified_on, rapidpro_created_on, sync_state, sync_error, created_at, updated_at)
+       SELECT $1, w.uuid, w.name, w.urn, w.urns::text[], w.language, w.region_id, w.groups::text[], w.fields::jsonb,
+              w.status::"ContactStatus", w.is_active, w.modified_on::timestamptz AT TIME ZONE 'UTC',
+              w.created_on::timestamptz AT TIME ZONE 'UTC', 'synced', NULL, now(), now()
+       FROM wanted w
+       ON CONFLICT (org_id, uuid) DO UPDATE SET
+         name = EXCLUDED.name, urn = EXCLUDED.urn, urns = EXCLUDED.urns, language = EXCLUDED.language,
+         region_id = EXCLUDED.region_id, group_uuids = EXCLUDED.group_uuids, fields = EXCLUDED.fields,
+         status = EXCLUDED.status, is_active = EXCLUDED.is_active, rapidpro_modified_on = EXCLUDED.rapidpro_modified_on,
+         rapidpro_created_on = EXCLUDED.rapidpro_created_on, sync_state = 'synced', sync_error = NULL, updated_at = now()
+       RETURNING id, uuid
+     ),
+     memberships AS (
+       SELECT written.id AS contact_id, p.group_id FROM written JOIN unnest($15::text[], $16::int[]) AS p(uuid, group_id) ON p.uuid = written.uuid
+     ),
+     dropped AS (
+       DELETE FROM contact_reporter_groups g USING written
+       WHERE g.org_id = $1 AND g.contact_id = written.id
+         AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.contact_id = g.contact_id AND m.group_id = g.reporter_group_id)
+       RETURNING 1
+     ),
+     added AS (
+       INSERT INTO contact_reporter_groups (org_id, contact_id, reporter_group_id)
+       SELECT $1, m.contact_id, m.group_id FROM memberships m ON CONFLICT DO NOTHING RETURNING 1
+     ),
+     failed_off AS (
+       UPDATE contacts c SET is_active = false, updated_at = now() FROM incoming i
+       WHERE c.org_id = $1 AND c.uuid = i.uuid AND i.failed AND c.is_active RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM wanted WHERE existing_id IS NULL)::int AS created,
+            (SELECT count(*) FROM wanted WHERE existing_id IS NOT NULL)::int AS updated,
+            ((SELECT count(*) FROM wanted WHERE was_active AND NOT is_active) + (SELECT count(*) FROM failed_off))::int AS deactivated,
+            (SELECT count(*) FROM incoming WHERE failed)::int AS failed,
+            (SELECT count(*) FROM dropped) + (SELECT count(*) FROM added) AS membership_changes`,
+    [
+      orgId, col((r) => r.uuid), col((r) => r.name), col((r) => r.urn), col((r) => arrayLiteral(r.urns)), col((r) => r.language),
+      col((r) => r.regionId), col((r) => arrayLiteral(r.groupUuids)), col((r) => JSON.stringify(r.fields)), col((r) => r.status),
+      col((r) => r.isActive), col((r) => r.modifiedOn.toISOString()), col((r) => r.createdOn.toISOString()), col((r) => r.failure !== null),
+      pairs.map((p) => p[0]), pairs.map((p) => p[1]),
+    ],
   );
-  const known = new Map(existing.map((e) => [e.uuid, e]));
-  const counts = { created: 0, updated: 0, deactivated: 0, failed: 0 };
-  const writes: MappedContact[] = [];
-  const deactivateFailed: string[] = [];
-  for (const row of byUuid.values()) {
-    const current = known.get(row.uuid);
-    if (row.failure) {
-      counts.failed++;
-      if (current?.is_active) deactivateFailed.push(row.uuid);
-      continue;
-    }
-    if (!current) {
-      counts.created++;
-      writes.push(row);
-    } else if (current.sync_state !== 'pending' && (!current.rapidpro_modified_on || row.modifiedOn > current.rapidpro_modified_on)) {
-      counts.updated++;
-      if (current.is_active && !row.isActive) counts.deactivated++;
-      writes.push(row);
-    }
-  }
-  if (deactivateFailed.length) {
-    await client.query('UPDATE contacts SET is_active = false, updated_at = now() WHERE org_id = $1 AND uuid = ANY($2::text[])', [orgId, deactivateFailed]);
-    counts.deactivated += deactivateFailed.length;
-  }
-  const rewritten = writes.map((w) => known.get(w.uuid)?.id).filter((id): id is number => id !== undefined);
-  if (rewritten.length) await client.query('DELETE FROM contact_reporter_groups WHERE org_id = $1 AND contact_id = ANY($2::int[])', [orgId, rewritten]);
-  if (writes.length) await upsertContacts(client, orgId, writes);
-  return counts;
+  return { created: counts!.created, updated: counts!.updated, deactivated: counts!.deactivated, failed: counts!.failed };
 }
 
 /**
@@ -72,38 +94,6 @@ export async function applyContactPage(client: pg.PoolClient, orgId: number, row
  */
 function arrayLiteral(values: string[]): string {
   return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
-}
-
-/** Writes contacts and their reporter groups in one statement (the caller cleared old memberships). */
-async function upsertContacts(client: pg.PoolClient, orgId: number, rows: MappedContact[]): Promise<void> {
-  const col = <T>(pick: (r: MappedContact) => T) => rows.map(pick);
-  const pairs = rows.flatMap((r) => r.reporterGroupIds.map((groupId) => [r.uuid, groupId] as const));
-  await client.query(
-    `WITH written AS (
-       INSERT INTO contacts (org_id, uuid, name, urn, urns, language, region_id, group_uuids, fields, status, is_active,
-                             rapidpro_modified_on, rapidpro_created_on, sync_state, sync_error, created_at, updated_at)
-       SELECT $1, u.uuid, u.name, u.urn, u.urns::text[], u.language, u.region_id,
-              u.groups::text[], u.fields::jsonb, u.status::"ContactStatus", u.is_active,
-              u.modified_on::timestamptz AT TIME ZONE 'UTC', u.created_on::timestamptz AT TIME ZONE 'UTC', 'synced', NULL, now(), now()
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::boolean[], $12::text[], $13::text[])
-         AS u(uuid, name, urn, urns, language, region_id, groups, fields, status, is_active, modified_on, created_on)
-       ON CONFLICT (org_id, uuid) DO UPDATE SET
-         name = EXCLUDED.name, urn = EXCLUDED.urn, urns = EXCLUDED.urns, language = EXCLUDED.language,
-         region_id = EXCLUDED.region_id, group_uuids = EXCLUDED.group_uuids, fields = EXCLUDED.fields,
-         status = EXCLUDED.status, is_active = EXCLUDED.is_active, rapidpro_modified_on = EXCLUDED.rapidpro_modified_on,
-         rapidpro_created_on = EXCLUDED.rapidpro_created_on, sync_state = 'synced', sync_error = NULL, updated_at = now()
-       RETURNING id, uuid
-     )
-     INSERT INTO contact_reporter_groups (org_id, contact_id, reporter_group_id)
-     SELECT $1, written.id, p.group_id FROM written JOIN unnest($14::text[], $15::int[]) AS p(uuid, group_id) ON p.uuid = written.uuid
-     ON CONFLICT DO NOTHING`,
-    [
-      orgId, col((r) => r.uuid), col((r) => r.name), col((r) => r.urn), col((r) => arrayLiteral(r.urns)), col((r) => r.language),
-      col((r) => r.regionId), col((r) => arrayLiteral(r.groupUuids)), col((r) => JSON.stringify(r.fields)), col((r) => r.status),
-      col((r) => r.isActive), col((r) => r.modifiedOn.toISOString()), col((r) => r.createdOn.toISOString()),
-      pairs.map((p) => p[0]), pairs.map((p) => p[1]),
-    ],
-  );
 }
 
 /**

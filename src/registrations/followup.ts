@@ -1,4 +1,4 @@
-import type { Registration } from '../generated/prisma/client.js';
+import type { Registration, SubscriptionRequest } from '../generated/prisma/client.js';
 import { orgDb } from '../tenancy/orgDb.js';
 import { adaptersFor, type Adapters } from './adapters/index.js';
 import { loadConfig, type RegistrationConfig } from './config.js';
@@ -58,12 +58,14 @@ async function sendWelcome(adapters: Adapters, r: Registration, config: Registra
  * Hands a subscription request to the messaging service and records the outcome on its row.
  * @param orgId the org.
  * @param adapters the org's adapters.
- * @param requestId the SubscriptionRequest.
+ * @param requestOrId the SubscriptionRequest, or its id.
  * @returns true when delivered.
  */
-export async function deliverSubscriptionRequest(orgId: number, adapters: Adapters, requestId: string): Promise<boolean> {
+export async function deliverSubscriptionRequest(orgId: number, adapters: Adapters, requestOrId: string | SubscriptionRequest): Promise<boolean> {
   const scoped = orgDb(orgId).subscriptionRequest;
-  const request = await scoped.findFirst({ where: { id: requestId } });
+  // The caller may hand over the row it has just read or written, saving a read.
+  const request = typeof requestOrId === 'string' ? await scoped.findFirst({ where: { id: requestOrId } }) : requestOrId;
+  const requestId = request?.id ?? '';
   if (!request || request.deliveryStatus === 'delivered') return true;
   try {
     await adapters.messaging.submitSubscriptionRequest({
@@ -97,15 +99,14 @@ export async function followUpRegistration(orgId: number, registrationId: string
     if (!requests.length) {
       if (registration.stage !== 'public') await closePublicSubscriptions(orgId, adapters, registration);
       const plans = await plan(adapters, registration, config);
-      await scoped.subscriptionRequest.createMany({
+      requests = await scoped.subscriptionRequest.createManyAndReturn({
         data: plans.map((p) => ({
           orgId, registrationId, identity: p.identity, messagesetId: p.messagesetId, messagesetShortName: p.shortName,
           nextSequenceNumber: p.nextSequenceNumber, lang: p.lang, scheduleId: p.scheduleId, metadata: p.metadata as object,
         })),
       });
-      requests = await scoped.subscriptionRequest.findMany({ where: { registrationId }, orderBy: { createdAt: 'asc' } });
     }
-    const delivered = await Promise.all(requests.map((r) => deliverSubscriptionRequest(orgId, adapters, r.id)));
+    const delivered = await Promise.all(requests.map((r) => deliverSubscriptionRequest(orgId, adapters, r)));
     if (delivered.includes(false)) throw new Error('a subscription request was not delivered');
     await sendWelcome(adapters, registration, config);
     await scoped.registration.updateMany({ where: { id: registrationId }, data: { followupStatus: 'done', followupError: null } });

@@ -1,3 +1,7 @@
+// Building an Intl.DateTimeFormat costs far more than formatting with one; intake asks on every request.
+const formats = new Map<string, Intl.DateTimeFormat>();
+const lastDay = new Map<string, { minute: number; day: number }>();
+
 /**
  * Today's calendar date in a time zone, as a UTC-midnight Date (spec §5.5).
  * @param now the current instant (injectable clock).
@@ -5,8 +9,18 @@
  * @returns the date at 00:00 UTC.
  */
 export function todayIn(now: Date, timeZone: string): Date {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  return new Date(`${parts}T00:00:00Z`);
+  // Zone offsets are whole minutes, so the local date is the same throughout a UTC minute.
+  const minute = Math.floor(now.getTime() / 60_000);
+  const cached = lastDay.get(timeZone);
+  if (cached?.minute === minute) return new Date(cached.day);
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formats.set(timeZone, format);
+  }
+  const day = Date.parse(`${format.format(now)}T00:00:00Z`);
+  lastDay.set(timeZone, { minute, day });
+  return new Date(day);
 }
 
 /**

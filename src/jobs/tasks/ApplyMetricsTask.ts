@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { applyPendingMetrics } from '../../registrations/metrics/applier.js';
-import { snapshotOperator } from '../../registrations/metrics/operatorSnapshot.js';
+import { snapshotOperator, snapshotOperators } from '../../registrations/metrics/operatorSnapshot.js';
 import { orgDb } from '../../tenancy/orgDb.js';
 import { Task } from '../Task.js';
 import { emitMetricsTask } from './EmitMetricsTask.js';
@@ -10,12 +10,14 @@ const ApplyMetricsSchema = z.object({
   /** The event that triggered the job; absent for a sweep of the org's pending events. */
   kind: z.enum(['registration', 'change', 'optout']).optional(),
   rowId: z.uuid().optional(),
+  /** An intake batch of registrations (group commit), instead of one rowId. */
+  rowIds: z.array(z.uuid()).min(1).max(1000).optional(),
 });
 type Payload = z.infer<typeof ApplyMetricsSchema>;
 
 async function alreadyApplied({ orgId, kind, rowId }: Payload): Promise<boolean> {
-  if (!kind || !rowId) return false;
   const scoped = orgDb(orgId);
+  if (!kind || !rowId) return false;
   const where = { id: rowId };
   const select = { metricsAppliedAt: true };
   const row = kind === 'registration'
@@ -37,9 +39,16 @@ class ApplyMetricsTask extends Task<typeof ApplyMetricsSchema> {
   override readonly options = { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3600, count: 1000 } };
 
   async perform(payload: Payload) {
-    if (await alreadyApplied(payload)) return { applied: 0 };
-    if (payload.kind === 'registration' && payload.rowId && !(await snapshotOperator(payload.orgId, payload.rowId))) {
-      throw new Error('operator look-up failed; retrying');
+    if (payload.kind === 'registration' && payload.rowIds) {
+      // An intake batch: one read tells what is left to count and what still needs its operator.
+      const { ok, pending } = await snapshotOperators(payload.orgId, payload.rowIds);
+      if (!pending) return { applied: 0 };
+      if (!ok) throw new Error('operator look-up failed; retrying');
+    } else {
+      if (await alreadyApplied(payload)) return { applied: 0 };
+      if (payload.kind === 'registration' && payload.rowId && !(await snapshotOperator(payload.orgId, payload.rowId))) {
+        throw new Error('operator look-up failed; retrying');
+      }
     }
     const { locked, applied, points, more } = await applyPendingMetrics(payload.orgId, 0);
     if (!locked) {

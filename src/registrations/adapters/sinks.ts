@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { orgDb } from '../../tenancy/orgDb.js';
+import { upsertLivePoints } from '../../db/metricPoints.js';
 import type { HttpClient } from './httpClient.js';
 import type { MetricSink } from './types.js';
 
@@ -7,10 +7,6 @@ type Points = Parameters<MetricSink['send']>[0];
 
 /** Live points are kept per hour, the finest interval the dashboard asks for. */
 export const LIVE_BUCKET_SECONDS = 3600;
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
-}
 
 /**
  * Writes MetricPoint rows with origin `live` per hour (spec §10.4 local sink): sums add up,
@@ -29,23 +25,8 @@ export class LocalSink implements MetricSink {
       entry.value = total ? Math.max(entry.value, point.value) : entry.value + point.value;
       buckets.set(key, entry);
     }
-    for (const entry of buckets.values()) await this.write(entry);
-  }
-
-  private async write(entry: { name: string; bucketStart: Date; value: number; total: boolean }, retry = true): Promise<void> {
-    const scoped = orgDb(this.orgId).metricPoint;
-    const where = { name: entry.name, bucketStart: entry.bucketStart, bucketSeconds: LIVE_BUCKET_SECONDS, origin: 'live' };
-    const updated = entry.total
-      ? await scoped.updateMany({ where: { ...where, value: { lt: entry.value } }, data: { value: entry.value, computedAt: new Date() } })
-      : await scoped.updateMany({ where, data: { value: { increment: entry.value }, computedAt: new Date() } });
-    if (updated.count || (entry.total && (await scoped.count({ where })))) return;
-    try {
-      await scoped.create({ data: { ...where, orgId: this.orgId, value: entry.value } });
-    } catch (error) {
-      // Another job created the row (or a recompute owns this bucket): update it instead, once.
-      if (!isUniqueViolation(error) || !retry) return;
-      await this.write(entry, false);
-    }
+    // One statement for the batch: a bucket owned by a recompute is left alone, totals never go down.
+    await upsertLivePoints(this.orgId, LIVE_BUCKET_SECONDS, [...buckets.values()]);
   }
 }
 

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { insertRegistrations, type NewRegistration } from '../../db/registrations.js';
 import type { Registration, RegistrationSource } from '../../generated/prisma/client.js';
 import { applyMetricsTask } from '../../jobs/tasks/ApplyMetricsTask.js';
 import { registrationFollowupTask } from '../../jobs/tasks/RegistrationFollowupTask.js';
-import { orgDb } from '../../tenancy/orgDb.js';
 import { loadConfig } from '../config.js';
+import { GroupCommit } from '../groupCommit.js';
 import { validateRegistration, type Authority, type Stage } from '../validation.js';
 
 /** Props of a new registration; the source comes from the token, never from the body. */
@@ -17,9 +19,35 @@ export interface RegistrationInput {
 
 const str = (value: unknown, max = 255) => (typeof value === 'string' && value.length <= max ? value : null);
 
+/** How long an accepted registration waits for others before its batch is written (group commit). */
+const GROUP_WINDOW_MS = 2;
+/** The most registrations written, and queued for metrics and follow-up, in one batch. */
+const GROUP_MAX = 500;
+/** Batches being written at once by this process; later arrivals form the next batch meanwhile. */
+const GROUP_IN_FLIGHT = 2;
+
+/**
+ * Writes a batch of one org's registrations in one insert, then queues one metrics job and (when
+ * any is valid) one follow-up job for the whole batch. Enqueued after the insert commits; the
+ * sweep re-queues metrics should the process die in between.
+ */
+async function writeBatch(orgId: number, rows: NewRegistration[]): Promise<Registration[]> {
+  const stored = await insertRegistrations(orgId, rows);
+  const valid = stored.filter((r) => r.validationStatus === 'valid').map((r) => r.id);
+  await Promise.all([
+    valid.length ? registrationFollowupTask.schedule({ orgId, registrationIds: valid }, { jobId: `followup-batch-${valid[0]}` }) : null,
+    applyMetricsTask.schedule({ orgId, kind: 'registration', rowIds: stored.map((r) => r.id) }, { jobId: `registrations-${stored[0]!.id}` }),
+  ]);
+  return stored;
+}
+
+const intake = new GroupCommit<NewRegistration, Registration>({ write: writeBatch, windowMs: GROUP_WINDOW_MS, maxItems: GROUP_MAX, maxInFlight: GROUP_IN_FLIGHT });
+
 /**
  * Stores a registration with the outcome of its synchronous validation (decision 1), then, after
- * the insert commits, queues its follow-up (when valid) and its metrics.
+ * the insert commits, queues its follow-up (when valid) and its metrics. Registrations arriving
+ * within a few milliseconds of each other share one insert and one job of each kind; the promise
+ * resolves only once the shared insert has committed and the jobs are queued.
  * @param orgId the org.
  * @param source the authenticated source.
  * @param input the registration.
@@ -32,21 +60,14 @@ export async function createRegistration(orgId: number, source: Pick<Registratio
   const outcome = validateRegistration({ ...input, authority: source.authority as Authority }, config, now);
   const data = input.data;
   const operatorId = str(data.operator_id) || null;
-  const row = await orgDb(orgId).registration.create({
-    data: {
-      orgId, sourceId: source.id, stage: input.stage, motherId: input.motherId, data: data as object,
-      validationStatus: outcome.valid ? 'valid' : 'invalid', regType: outcome.regType, pregWeek: outcome.pregWeek, babyAge: outcome.babyAge,
-      invalidReasons: outcome.reasons, operatorId, receiverId: str(data.receiver_id), msgType: str(data.msg_type, 64),
-      msgReceiver: str(data.msg_receiver, 64), language: str(data.language, 64),
-      // Without an operator there is nothing to look up before the metrics apply.
-      operatorCheckedAt: operatorId ? null : now,
-      followupStatus: outcome.valid ? 'pending' : null,
-      createdBy: principal, updatedBy: principal,
-    },
+  return intake.submit(orgId, {
+    id: randomUUID(), sourceId: source.id, stage: input.stage, motherId: input.motherId, data: data as Registration['data'],
+    validationStatus: outcome.valid ? 'valid' : 'invalid', regType: outcome.regType, pregWeek: outcome.pregWeek, babyAge: outcome.babyAge,
+    invalidReasons: outcome.reasons, operatorId, receiverId: str(data.receiver_id), msgType: str(data.msg_type, 64),
+    msgReceiver: str(data.msg_receiver, 64), language: str(data.language, 64),
+    // Without an operator there is nothing to look up before the metrics apply.
+    operatorCheckedAt: operatorId ? null : now,
+    followupStatus: outcome.valid ? 'pending' : null,
+    createdBy: principal, createdAt: now,
   });
-  await Promise.all([
-    outcome.valid ? registrationFollowupTask.schedule({ orgId, registrationId: row.id }, { jobId: `followup-${row.id}` }) : null,
-    applyMetricsTask.schedule({ orgId, kind: 'registration', rowId: row.id }, { jobId: `registration-${row.id}` }),
-  ]);
-  return row;
 }

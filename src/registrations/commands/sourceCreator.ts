@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { orgDb } from '../../tenancy/orgDb.js';
 import type { Authority } from '../validation.js';
+import { tokenCache } from '../tokenCache.js';
 
 /** What a source token may do; the default set covers intake and reads. */
 export const TOKEN_SCOPES = ['registrations:write', 'registrations:read', 'changes:write', 'changes:read', 'optouts:write', 'metrics:read'] as const;
@@ -52,5 +53,6 @@ export async function issueToken(orgId: number, sourceId: string, scopes: TokenS
  */
 export async function revokeToken(orgId: number, sourceId: string, tokenId: string): Promise<boolean> {
   const result = await orgDb(orgId).registrationSourceToken.updateMany({ where: { id: tokenId, sourceId, revokedAt: null }, data: { revokedAt: new Date() } });
+  tokenCache.clear();
   return result.count === 1;
 }

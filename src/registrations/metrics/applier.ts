@@ -6,6 +6,7 @@ import { computeMetric } from './generator.js';
 import { metricKeys, UNIQUE_OPERATORS } from './keys.js';
 import { tryWithMetricsLock } from './lock.js';
 import { parseMetricName } from './names.js';
+import { snapshotCachedOperators } from './operatorSnapshot.js';
 
 /** Events applied under one hold of the org lock (decision 9). */
 export const BATCH_LIMIT = 500;
@@ -93,17 +94,22 @@ async function pendingEvents(orgId: number, limit = BATCH_LIMIT): Promise<Metric
  */
 export async function applyPendingMetrics(orgId: number, waitMs = 10_000): Promise<{ locked: boolean; applied: MetricEvent[]; points: EmittedPoint[]; more: boolean }> {
   const result = await tryWithMetricsLock(orgId, async () => {
-    const batch = await applyBatch(orgId);
+    const { backlog, ...batch } = await applyBatch(orgId);
     // Checked under the lock: an event whose job found the lock busy was committed before this.
-    return { ...batch, more: (await pendingEvents(orgId, 1)).length > 0 };
+    return { ...batch, more: backlog || (await pendingEvents(orgId, 1)).length > 0 };
   }, waitMs);
   return result.locked ? { locked: true, ...result.value } : { locked: false, applied: [], points: [], more: false };
 }
 
-async function applyBatch(orgId: number): Promise<{ applied: MetricEvent[]; points: EmittedPoint[] }> {
+async function applyBatch(orgId: number): Promise<{ applied: MetricEvent[]; points: EmittedPoint[]; backlog: boolean }> {
   {
+    // A backlog (say after a burst of intake) is counted batch by batch here rather than waiting
+    // for every intake batch's own job to snapshot its operators first. A full read that made
+    // progress means more may wait; one that made none is left to those jobs (no busy loop).
+    const snapshot = await snapshotCachedOperators(orgId, BATCH_LIMIT);
+    const backlog = snapshot.read === BATCH_LIMIT && snapshot.snapshotted > 0;
     const events = await pendingEvents(orgId);
-    if (!events.length) return { applied: [], points: [] };
+    if (!events.length) return { applied: [], points: [], backlog };
     const names = [...new Set(events.flatMap((e) => e.names))];
     await seedMissing(orgId, names, events.some((e) => e.operatorId));
 
@@ -118,7 +124,7 @@ async function applyBatch(orgId: number): Promise<{ applied: MetricEvent[]; poin
       ]);
       const marked = new Set([...regs, ...changes, ...optouts].map((r) => r.id));
       const applied = events.filter((e) => marked.has(e.rowId));
-      if (!applied.length) return { applied, points: [] };
+      if (!applied.length) return { applied, points: [], backlog };
 
       const increments = new Map<string, number>();
       for (const event of applied) for (const name of event.names) increments.set(name, (increments.get(name) ?? 0) + 1);
@@ -130,7 +136,7 @@ async function applyBatch(orgId: number): Promise<{ applied: MetricEvent[]; poin
         metricKeys.operators(orgId), metricKeys.counter(orgId, UNIQUE_OPERATORS), ...keys.map((k) => metricKeys.counter(orgId, k)),
         keys.length, ...keys.map((k) => increments.get(k)!), ...operators,
       )) as [number[], number[]];
-      return { applied, points: emittedPoints(applied, keys, totals, fresh) };
+      return { applied, points: emittedPoints(applied, keys, totals, fresh), backlog };
     }, { timeout: 15_000 });
   }
 }

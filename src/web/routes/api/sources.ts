@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { createSource, issueToken, revokeToken } from '../../../registrations/commands/sourceCreator.js';
+import { tokenCache } from '../../../registrations/tokenCache.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
 import { ApiError, parseOrThrow } from './errors.js';
 import { presentSource } from './present.js';
@@ -25,6 +26,8 @@ async function update(req: Request, res: Response) {
   const input = parseOrThrow(SourcesUpdateSchema, req.body);
   const scoped = orgDb(req.org!.id).registrationSource;
   const updated = id ? await scoped.updateMany({ where: { id }, data: input }) : { count: 0 };
+  // Cached tokens carry their source (active, authority).
+  tokenCache.clear();
   if (!updated.count) throw new ApiError(404, 'not_found', 'Not found.');
   res.json(presentSource((await scoped.findFirst({ where: { id: id! }, include: { tokens: true } }))!));
 }

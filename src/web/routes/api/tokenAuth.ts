@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { db } from '../../../db/client.js';
-import type { RegistrationSource } from '../../../generated/prisma/client.js';
+import type { RegistrationSource, RegistrationSourceToken } from '../../../generated/prisma/client.js';
 import { can, type Capability } from '../../../policies/index.js';
 import { hashToken, type TokenScope } from '../../../registrations/commands/sourceCreator.js';
+import { tokenCache } from '../../../registrations/tokenCache.js';
 import { ACCESS_RULE, type AccessGuard } from '../../access.js';
 import { ApiError } from './errors.js';
 
@@ -13,6 +14,8 @@ export type ApiPrincipal =
   | { kind: 'user'; userId: number; ref: string };
 
 const TOUCH_EVERY_MS = 60_000;
+
+type SourceToken = RegistrationSourceToken & { source: RegistrationSource };
 
 /**
  * The caller of an API request, set by the route's guard.
@@ -35,14 +38,22 @@ function bearer(req: Request): string | null {
  * looks across orgs on purpose — like loadOrg, it is what decides the org, so it uses the raw client.
  */
 async function resolveToken(req: Request, secret: string) {
-  const hash = Buffer.from(hashToken(secret), 'hex');
-  const candidates = await db().registrationSourceToken.findMany({ where: { prefix: secret.slice(0, 8) }, include: { source: true } });
-  const token = candidates.find((c) => timingSafeEqual(Buffer.from(c.tokenHash, 'hex'), hash));
-  if (!token || token.revokedAt || !token.source.active) throw new ApiError(401, 'unauthorized', 'Invalid or revoked token.');
+  const hex = hashToken(secret);
+  // Live tokens are reused for TOKEN_CACHE_MS (a revocation elsewhere shows within that); the key
+  // is the full hash, so a hit is as strong a match as the constant-time comparison below.
+  let token = tokenCache.get<SourceToken>(hex);
+  if (!token) {
+    const hash = Buffer.from(hex, 'hex');
+    const candidates = await db().registrationSourceToken.findMany({ where: { prefix: secret.slice(0, 8) }, include: { source: true } });
+    token = candidates.find((c) => timingSafeEqual(Buffer.from(c.tokenHash, 'hex'), hash));
+    if (!token || token.revokedAt || !token.source.active) throw new ApiError(401, 'unauthorized', 'Invalid or revoked token.');
+    tokenCache.set(hex, token);
+  }
   if (token.orgId !== req.org?.id) throw new ApiError(404, 'not_found', 'Not found.');
   if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+    token.lastUsedAt = new Date();
     // Bookkeeping only: a lost update must not fail the request.
-    void db().registrationSourceToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    void db().registrationSourceToken.update({ where: { id: token.id }, data: { lastUsedAt: token.lastUsedAt } }).catch(() => undefined);
   }
   return token;
 }

@@ -1,0 +1,40 @@
+import type { Registration } from '../generated/prisma/client.js';
+import { pgPool } from './pool.js';
+
+/** A registration as intake stores it: everything but the columns later steps fill in. */
+export type NewRegistration = Omit<Registration, 'orgId' | 'operatorState' | 'operatorRole' | 'metricsAppliedAt' | 'followupError' | 'updatedAt' | 'updatedBy'>;
+
+// One statement for any batch size: each column travels as one array parameter. invalid_reasons is
+// a text[] per row, which a 2-D array cannot carry (rows differ in length), so it travels as JSON.
+const INSERT_SQL = `
+INSERT INTO registrations (id, org_id, source_id, stage, mother_id, data, validation_status, reg_type, preg_week, baby_age,
+  invalid_reasons, operator_id, receiver_id, msg_type, msg_receiver, language, operator_checked_at, followup_status,
+  created_by, updated_by, created_at, updated_at)
+SELECT r.id, $1, r.source_id, r.stage, r.mother_id, r.data, r.validation_status, r.reg_type, r.preg_week, r.baby_age,
+  ARRAY(SELECT jsonb_array_elements_text(r.reasons)), r.operator_id, r.receiver_id, r.msg_type, r.msg_receiver, r.language,
+  r.operator_checked_at, r.followup_status, r.created_by, r.created_by, r.created_at, r.created_at
+FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::int[], $10::int[],
+  $11::jsonb[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::timestamptz[], $18::text[], $19::text[],
+  $20::timestamptz[])
+  AS r(id, source_id, stage, mother_id, data, validation_status, reg_type, preg_week, baby_age, reasons, operator_id,
+  receiver_id, msg_type, msg_receiver, language, operator_checked_at, followup_status, created_by, created_at)`;
+
+/**
+ * Inserts an org's registrations in one statement (intake's group commit) and returns them as
+ * Prisma would have: every column is known before the insert, so nothing is read back.
+ * @param orgId the org every row belongs to.
+ * @param rows the registrations, ids and creation times already set.
+ * @returns the stored rows.
+ */
+export async function insertRegistrations(orgId: number, rows: NewRegistration[]): Promise<Registration[]> {
+  if (!rows.length) return [];
+  const column = <T>(pick: (r: NewRegistration) => T) => rows.map(pick);
+  await pgPool().query(INSERT_SQL, [
+    orgId, column((r) => r.id), column((r) => r.sourceId), column((r) => r.stage), column((r) => r.motherId),
+    column((r) => JSON.stringify(r.data)), column((r) => r.validationStatus), column((r) => r.regType), column((r) => r.pregWeek),
+    column((r) => r.babyAge), column((r) => JSON.stringify(r.invalidReasons)), column((r) => r.operatorId), column((r) => r.receiverId),
+    column((r) => r.msgType), column((r) => r.msgReceiver), column((r) => r.language), column((r) => r.operatorCheckedAt),
+    column((r) => r.followupStatus), column((r) => r.createdBy), column((r) => r.createdAt),
+  ]);
+  return rows.map((r) => ({ ...r, orgId, operatorState: null, operatorRole: null, metricsAppliedAt: null, followupError: null, updatedAt: r.createdAt, updatedBy: r.createdBy }));
+}

@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import pg from 'pg';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -54,12 +53,9 @@ const freePort = () => new Promise<number>((resolve) => {
 const children: ChildProcess[] = [];
 // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") are passed to every child, for profiling.
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-// BENCH_WORKER_NICE (e.g. 10) runs the workers at a lower CPU priority than the web processes, as
-// a deployment sharing cores between roles would; off by default, so the figures stay comparable.
-const workerNice = Number(process.env.BENCH_WORKER_NICE ?? 0);
+// Worker processes lower their own CPU priority (WORKER_NICE, default 10), as in production.
 const start = (role: string, port = 0) => {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', role], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (role === 'worker' && workerNice && child.pid) os.setPriority(child.pid, workerNice);
   children.push(child);
 };
 const ports = [await freePort(), await freePort()];

@@ -39,6 +39,8 @@ export const EnvSchema = z
     LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+    /** CPU priority (nice, 0–19) of a process that runs only the worker role: background work yields to web requests on a shared machine. */
+    WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
     /** BullMQ job lock: a job of a killed worker is taken up again after about this long. */
     WORKER_LOCK_SECONDS: z.coerce.number().int().min(2).default(30),
     /** A worker that does not register the recurring job schedulers. */

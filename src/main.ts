@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { setPriority } from 'node:os';
 import type { Worker } from 'bullmq';
 import { closeDb } from './db/client.js';
 import { closeRedis } from './db/redis.js';
@@ -28,6 +29,7 @@ async function main(roles: string[]) {
   let workers: Worker[] = [];
 
   if (roles.includes('worker')) {
+    if (!roles.includes('web')) lowerPriority(config.WORKER_NICE, logger);
     workers = startWorkers(logger);
     if (!config.DISABLE_SCHEDULES) logger.info({ schedules: await registerSchedules() }, 'job schedulers registered');
   }
@@ -50,6 +52,21 @@ async function main(roles: string[]) {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * Lowers a worker process's CPU priority so that, on a machine it shares with web processes,
+ * background jobs wait for requests rather than the other way round.
+ * @param nice the nice value (0 leaves the priority alone).
+ * @param logger the process logger.
+ */
+function lowerPriority(nice: number, logger: ReturnType<typeof createLogger>) {
+  if (!nice) return;
+  try {
+    setPriority(nice);
+  } catch (error) {
+    logger.warn({ err: error, nice }, 'could not lower the worker priority');
+  }
 }
 
 const roles = process.argv.slice(2).filter((r) => r === 'web' || r === 'worker');

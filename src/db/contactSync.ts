@@ -28,12 +28,15 @@ export async function applyContactPage(client: pg.PoolClient, orgId: number, row
   const pairs = page.flatMap((r) => r.reporterGroupIds.map((groupId) => [r.uuid, groupId] as const));
   const { rows: [counts] } = await client.query<{ created: number; updated: number; deactivated: number; failed: number }>(
     `WITH incoming AS (
-       SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::boolean[], $12::text[], $13::text[], $14::boolean[])
+       SELECT * FROM unnest($2::varchar[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::boolean[], $12::text[], $13::text[], $14::boolean[])
          AS u(uuid, name, urn, urns, language, region_id, groups, fields, status, is_active, modified_on, created_on, failed)
      ),
      existing AS (
-       SELECT c.id, c.uuid, c.is_active, c.rapidpro_modified_on, c.sync_state FROM contacts c JOIN incoming i ON i.uuid = c.uuid
-       WHERE c.org_id = $1 FOR UPDATE OF c
+       -- One unique-index probe per row, whatever the table's statistics say (a first import has none).
+       SELECT c.* FROM incoming i CROSS JOIN LATERAL (
+         SELECT id, uuid, is_active, rapidpro_modified_on, sync_state FROM contacts
+         WHERE org_id = $1 AND uuid = i.uuid FOR UPDATE
+       ) c
      ),
      wanted AS (
        SELECT i.*, e.id AS existing_id, e.is_active AS was_active FROM incoming i LEFT JOIN existing e ON e.uuid = i.uuid
@@ -55,11 +58,11 @@ export async function applyContactPage(client: pg.PoolClient, orgId: number, row
        RETURNING id, uuid
      ),
      memberships AS (
-       SELECT written.id AS contact_id, p.group_id FROM written JOIN unnest($15::text[], $16::int[]) AS p(uuid, group_id) ON p.uuid = written.uuid
+       SELECT written.id AS contact_id, p.group_id FROM written JOIN unnest($15::varchar[], $16::int[]) AS p(uuid, group_id) ON p.uuid = written.uuid
      ),
      dropped AS (
-       DELETE FROM contact_reporter_groups g USING written
-       WHERE g.org_id = $1 AND g.contact_id = written.id
+       DELETE FROM contact_reporter_groups g
+       WHERE g.org_id = $1 AND g.contact_id = ANY(ARRAY(SELECT existing_id FROM wanted WHERE existing_id IS NOT NULL))
          AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.contact_id = g.contact_id AND m.group_id = g.reporter_group_id)
        RETURNING 1
      ),
@@ -107,7 +110,7 @@ export async function applyContactTombstones(client: pg.PoolClient, orgId: numbe
   if (!uuids.length) return 0;
   const result = await client.query(
     `UPDATE contacts SET status = 'deleted', is_active = false, updated_at = now()
-     WHERE org_id = $1 AND uuid = ANY($2::text[]) AND status <> 'deleted'`,
+     WHERE org_id = $1 AND uuid = ANY($2::varchar[]) AND status <> 'deleted'`,
     [orgId, uuids],
   );
   return result.rowCount ?? 0;

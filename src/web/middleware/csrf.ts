@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import { env } from '../../env.js';
 import { ForbiddenError } from '../../errors.js';
+import { sameOrigin } from '../sameOrigin.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -48,12 +49,3 @@ export function csrfProtection() {
   };
 }
 
-function sameOrigin(req: Request): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return req.headers['sec-fetch-site'] === 'same-origin';
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}

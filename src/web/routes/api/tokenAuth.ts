@@ -7,6 +7,7 @@ import { hashToken, type TokenScope } from '../../../registrations/commands/sour
 import { tokenCache } from '../../../registrations/tokenCache.js';
 import { ACCESS_RULE, type AccessGuard } from '../../access.js';
 import { ApiError } from './errors.js';
+import { sameOrigin } from '../../sameOrigin.js';
 
 /** Who calls the API: a source (by token) or a signed-in member (by session). */
 export type ApiPrincipal =
@@ -58,15 +59,6 @@ async function resolveToken(req: Request, secret: string) {
   return token;
 }
 
-function sameOrigin(req: Request): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return req.headers['sec-fetch-site'] === 'same-origin';
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}
 
 type Check = (req: Request, res: Response) => Promise<void>;
 

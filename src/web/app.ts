@@ -29,6 +29,7 @@ import { orgRouter } from './routes/org/router.js';
 import { regionsRouter } from './routes/regions/router.js';
 import { apiV1Router, tokenApiRouter } from './routes/api/router.js';
 import { registrationsRouter } from './routes/registrations/router.js';
+import { sourcesRouter } from './routes/registrations/sources.js';
 import { pollsRouter } from './routes/polls/router.js';
 import { configureViews } from './views.js';
 
@@ -40,7 +41,7 @@ export function routers() {
   return {
     everyHost: [systemRouter, authRouter, profileRouter],
     baseHost: [chooserRouter, manageRouter()],
-    orgHost: [homeRouter, usersRouter, regionsRouter, orgRouter, contactsRouter, apiV1Router, registrationsRouter, pollsRouter],
+    orgHost: [homeRouter, usersRouter, regionsRouter, orgRouter, contactsRouter, apiV1Router, registrationsRouter, sourcesRouter, pollsRouter],
   };
 }
 

@@ -1,23 +1,9 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { db } from '../../src/db/client.js';
+import { tracpro, type CliResult } from '../support/cli.js';
 import { buildOrg } from '../support/factories.js';
 
-const run = promisify(execFile);
-
-/** Runs `tracpro …` as a user would, against the test database. */
-async function tracpro(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/tracpro.js', ...args], { env: { ...process.env, LOG_LEVEL: 'silent' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-function expectOneLineFailure(result: { code: number; stdout: string; stderr: string }, pattern: RegExp) {
+function expectOneLineFailure(result: CliResult, pattern: RegExp) {
   expect(result.code).not.toBe(0);
   expect(result.stdout).toBe('');
   const lines = result.stderr.trim().split('\n');

@@ -1,27 +1,16 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db/client.js';
 import type { RunningSimulator } from '../../src/rapidpro/simulator/index.js';
+import { tracpro } from '../support/cli.js';
 import { buildOrg } from '../support/factories.js';
 import { startTestSimulator, TOKEN } from '../rapidpro/support.js';
 
-const run = promisify(execFile);
 let sim: RunningSimulator;
 beforeAll(async () => {
   sim = await startTestSimulator({ contacts: 50, weeks: 1, activity: false });
 });
 afterAll(() => sim.close());
 
-async function tracpro(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/tracpro.js', ...args], { env: process.env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('tracpro org:configure --polls and sync --only flows', () => {
   it('tracks flows by name or uuid and fetches their questions; refuses unknown and Single Message flows', async () => {

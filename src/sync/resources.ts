@@ -6,6 +6,8 @@ export const SYNC_RESOURCES = {
   flows: { everyMs: 30 * 60_000 },
   boundaries: { everyMs: 24 * 3600_000 },
   contacts: { everyMs: 5 * 60_000 },
+  runs: { everyMs: 5 * 60_000 },
+  'runs-backfill': { everyMs: 5 * 60_000 },
 } as const;
 
 export type SyncResource = keyof typeof SYNC_RESOURCES;
@@ -18,6 +20,8 @@ export interface SyncCounts {
   deactivated?: number;
   deleted?: number;
   failed?: number;
+  /** Rows left alone on purpose (runs of contacts unknown here or inactive, invariant 17). */
+  skipped?: number;
 }
 
 /**

@@ -5,6 +5,7 @@ import { contactsSyncer } from './resources/contacts.js';
 import { fieldsSyncer } from './resources/fields.js';
 import { flowsSyncer } from './resources/flows.js';
 import { groupsSyncer } from './resources/groups.js';
+import { runsBackfillSyncer, runsSyncer } from './resources/runs.js';
 import { workspaceSyncer } from './resources/workspace.js';
 
 /** The syncer of each resource. */
@@ -15,4 +16,6 @@ export const SYNCERS: Record<SyncResource, Syncer> = {
   flows: flowsSyncer,
   boundaries: boundariesSyncer,
   contacts: contactsSyncer,
+  runs: runsSyncer,
+  'runs-backfill': runsBackfillSyncer,
 };

@@ -14,6 +14,8 @@ export const ORG_OWNED_MODELS = new Set<string>([
   'RegistrationChange', 'OptoutEvent', 'MetricPoint', 'MetricJobRun', 'Identity', 'Subscription', 'OutboundMessage',
   // Polls (issue 5)
   'Poll', 'Question',
+  // Poll runs (issue 5)
+  'PollRun', 'Response', 'Answer', 'RunBackfill',
 ]);
 
 const READ_OPS = new Set([

@@ -5,6 +5,8 @@ export const OrgSettingsSchema = z
   .object({
     /** Share of the RapidPro server's rate this org's syncs may use (0–1). */
     apiBudgetShare: z.number().min(0.05).max(1).default(0.5),
+    /** What charts use when a contact answers a numeric question twice in a day (spec §10): the last answer or the sum. */
+    sameDayMode: z.enum(['use_last', 'sum']).default('use_last'),
   })
   .loose();
 export type OrgSettings = z.infer<typeof OrgSettingsSchema>;

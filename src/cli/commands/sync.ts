@@ -37,7 +37,7 @@ export async function sync(argv: string[]) {
   );
   const org = await findOrg(flags.org);
   if (!org.apiTokenEncrypted) throw new CliError(`--org: ${org.subdomain} has no RapidPro API token`);
-  const resources = (flags.only ?? ['workspace', 'groups', 'fields', 'flows', 'boundaries', 'contacts']) as SyncResource[];
+  const resources = (flags.only ?? ['workspace', 'groups', 'fields', 'flows', 'boundaries', 'contacts', 'runs-backfill', 'runs']) as SyncResource[];
   if (!flags.wait) {
     for (const resource of resources) await syncTask.enqueue(org.id, resource, true);
     return console.log(`Queued ${resources.join(', ')} for ${org.subdomain}; a worker runs them.`);

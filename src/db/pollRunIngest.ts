@@ -1,0 +1,193 @@
+import type pg from 'pg';
+import type { MappedRun } from '../pollruns/runMapping.js';
+import type { SyncCounts } from '../sync/resources.js';
+
+/** What applying a page of runs did: created/updated responses, and runs skipped for their contact. */
+export type RunPageCounts = Pick<SyncCounts, 'created' | 'updated' | 'skipped'>;
+
+/**
+ * A value counts in a same-day sum when it reads as a decimal (spec §11.2: optional sign, digits
+ * with an optional fraction or a leading-dot fraction, optional exponent; surrounding blanks allowed).
+ * The exponent is bounded so that Postgres numeric can always hold the value.
+ */
+const NUMERIC_SQL = String.raw`'^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$'`;
+
+/**
+ * Applies one page of mapped runs of tracked polls to an org, on the page's pg connection (inside
+ * its transaction), in three statements (spec §9.2–9.3 with D4/D5, §10.1):
+ * 1. the daily universal poll run of each run's org-local day is created where no flow start of the
+ *    poll claims the run (§23.1);
+ * 2. responses are upserted by (org, run uuid) only when the run's modified_on is newer than the
+ *    stored one (a re-read changes nothing, §24.7), with their answers (one per active question);
+ *    runs of contacts unknown here or inactive are skipped (invariant 17);
+ * 3. each touched (poll run, contact) keeps only its latest-created response active (§24.8), and each
+ *    touched (contact, question, org-local day) gets its lastValue and sumValue recomputed (§24.11–12).
+ * @param client the page's connection, in a transaction.
+ * @param orgId the org.
+ * @param runs the mapped runs of the page (one per run uuid; the newest wins).
+ * @returns created, updated and skipped counts.
+ */
+export async function applyRunPage(client: pg.PoolClient, orgId: number, runs: MappedRun[]): Promise<RunPageCounts> {
+  if (!runs.length) return {};
+  const byUuid = new Map<string, MappedRun>();
+  for (const run of runs) {
+    const seen = byUuid.get(run.runUuid);
+    if (!seen || seen.modifiedOn <= run.modifiedOn) byUuid.set(run.runUuid, run);
+  }
+  const page = [...byUuid.values()];
+  const col = <T>(pick: (r: MappedRun) => T) => page.map(pick);
+  const answers = page.flatMap((r) => r.answers.map((a) => ({ runUuid: r.runUuid, ...a })));
+  // The stream and a backfill may hold pages of the same contact: one writer per org at a time keeps
+  // "one active response per (poll run, contact)" true (each statement sees the other's commits).
+  await client.query(`SELECT pg_advisory_xact_lock(hashtext('poll-run-ingest'), $1)`, [orgId]);
+
+  await client.query(
+    `INSERT INTO poll_runs (org_id, poll_id, type, conducted_on, local_day, flow_start_uuids, created_at, updated_at)
+     SELECT $1, i.poll_id, 'universal', min(i.created_on::timestamptz), i.local_day::date, '{}', now(), now()
+     FROM unnest($2::int[], $3::text[], $4::text[], $5::varchar[], $6::varchar[]) AS i(poll_id, local_day, created_on, start_uuid, contact_uuid)
+     WHERE EXISTS (SELECT 1 FROM contacts c WHERE c.org_id = $1 AND c.uuid = i.contact_uuid AND c.is_active)
+       AND NOT EXISTS (SELECT 1 FROM poll_runs p WHERE p.org_id = $1 AND p.poll_id = i.poll_id
+                       AND i.start_uuid IS NOT NULL AND i.start_uuid = ANY(p.flow_start_uuids))
+     GROUP BY i.poll_id, i.local_day
+     ON CONFLICT (org_id, poll_id, type, local_day) DO NOTHING`,
+    [orgId, col((r) => r.pollId), col((r) => r.localDay), col((r) => r.createdOn.toISOString()), col((r) => r.startUuid), col((r) => r.contactUuid)],
+  );
+
+  const { rows: [result] } = await client.query<{ created: number; updated: number; skipped: number; pairs: [number, number][] | null; groups: [number, number, string][] | null }>(
+    `WITH incoming AS (
+       SELECT * FROM unnest($2::varchar[], $3::int[], $4::varchar[], $5::varchar[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+         AS u(run_uuid, poll_id, contact_uuid, start_uuid, local_day, created_on, updated_on, modified_on, status, exit_type, exited_on)
+     ),
+     resolved AS (
+       -- One unique-index probe per run for its contact; unknown or inactive contacts drop out here.
+       SELECT i.*, c.id AS contact_id,
+              COALESCE(
+                (SELECT p.id FROM poll_runs p WHERE p.org_id = $1 AND p.poll_id = i.poll_id
+                   AND i.start_uuid IS NOT NULL AND i.start_uuid = ANY(p.flow_start_uuids) ORDER BY p.id LIMIT 1),
+                (SELECT p.id FROM poll_runs p WHERE p.org_id = $1 AND p.poll_id = i.poll_id
+                   AND p.type = 'universal' AND p.local_day = i.local_day::date)) AS poll_run_id
+       FROM incoming i CROSS JOIN LATERAL (
+         SELECT id FROM contacts WHERE org_id = $1 AND uuid = i.contact_uuid AND is_active
+       ) c
+     ),
+     existing AS (
+       SELECT e.* FROM resolved r CROSS JOIN LATERAL (
+         SELECT id, run_uuid, rapidpro_modified_on FROM responses WHERE org_id = $1 AND run_uuid = r.run_uuid FOR UPDATE
+       ) e
+     ),
+     wanted AS (
+       SELECT r.*, e.id AS existing_id FROM resolved r LEFT JOIN existing e ON e.run_uuid = r.run_uuid
+       WHERE e.id IS NULL OR e.rapidpro_modified_on IS NULL OR r.modified_on::timestamptz > e.rapidpro_modified_on
+     ),
+     written AS (
+       INSERT INTO responses (org_id, poll_run_id, poll_id, contact_id, run_uuid, created_on, updated_on, completed_on, status,
+                              is_active, exit_type, rapidpro_modified_on, created_at, updated_at)
+       SELECT $1, w.poll_run_id, w.poll_id, w.contact_id, w.run_uuid, w.created_on::timestamptz, w.updated_on::timestamptz,
+              CASE WHEN w.status = 'C' THEN COALESCE(w.exited_on::timestamptz, w.modified_on::timestamptz) END,
+              w.status::"ResponseStatus", true, w.exit_type, w.modified_on::timestamptz, now(), now()
+       FROM wanted w
+       ON CONFLICT (org_id, run_uuid) DO UPDATE SET
+         updated_on = EXCLUDED.updated_on, status = EXCLUDED.status, exit_type = EXCLUDED.exit_type,
+         completed_on = COALESCE(responses.completed_on, EXCLUDED.completed_on),
+         rapidpro_modified_on = EXCLUDED.rapidpro_modified_on, updated_at = now()
+       RETURNING id, run_uuid, poll_run_id, contact_id
+     ),
+     old_answers AS (
+       SELECT a.contact_id, a.question_id, a.local_day FROM wanted w
+       JOIN answers a ON a.org_id = $1 AND a.response_id = w.existing_id
+       WHERE w.existing_id IS NOT NULL
+     ),
+     incoming_answers AS (
+       SELECT * FROM unnest($13::varchar[], $14::int[], $15::text[], $16::text[], $17::text[], $18::text[])
+         AS u(run_uuid, question_id, value, category, submitted_on, local_day)
+     ),
+     answered AS (
+       INSERT INTO answers (org_id, response_id, question_id, contact_id, poll_run_id, value, category, submitted_on, local_day, last_value, sum_value)
+       SELECT $1, wr.id, ia.question_id, wr.contact_id, wr.poll_run_id, ia.value, ia.category, ia.submitted_on::timestamptz,
+              ia.local_day::date, ia.value, ia.value
+       FROM written wr JOIN incoming_answers ia ON ia.run_uuid = wr.run_uuid
+       ON CONFLICT (org_id, response_id, question_id) DO UPDATE SET
+         value = EXCLUDED.value, category = EXCLUDED.category, submitted_on = EXCLUDED.submitted_on, local_day = EXCLUDED.local_day,
+         contact_id = EXCLUDED.contact_id, poll_run_id = EXCLUDED.poll_run_id
+       RETURNING contact_id, question_id, local_day
+     ),
+     dropped AS (
+       -- Values gone from the run, or of questions no longer active, leave with the old copy (§9.2 step 5).
+       DELETE FROM answers a USING written wr
+       WHERE a.org_id = $1 AND a.response_id = wr.id
+         AND NOT EXISTS (SELECT 1 FROM incoming_answers ia WHERE ia.run_uuid = wr.run_uuid AND ia.question_id = a.question_id)
+       RETURNING a.contact_id, a.question_id, a.local_day
+     ),
+     touched AS (
+       SELECT * FROM answered UNION SELECT * FROM old_answers UNION SELECT * FROM dropped
+     )
+     SELECT (SELECT count(*) FROM wanted WHERE existing_id IS NULL)::int AS created,
+            (SELECT count(*) FROM wanted WHERE existing_id IS NOT NULL)::int AS updated,
+            ((SELECT count(*) FROM incoming) - (SELECT count(*) FROM resolved))::int AS skipped,
+            (SELECT json_agg(json_build_array(poll_run_id, contact_id)) FROM (SELECT DISTINCT poll_run_id, contact_id FROM written) p) AS pairs,
+            (SELECT json_agg(json_build_array(contact_id, question_id, local_day::text)) FROM touched) AS groups`,
+    [
+      orgId, col((r) => r.runUuid), col((r) => r.pollId), col((r) => r.contactUuid), col((r) => r.startUuid), col((r) => r.localDay),
+      col((r) => r.createdOn.toISOString()), col((r) => r.updatedOn.toISOString()), col((r) => r.modifiedOn), col((r) => r.status),
+      col((r) => r.exitType), col((r) => r.exitedOn?.toISOString() ?? null),
+      answers.map((a) => a.runUuid), answers.map((a) => a.questionId), answers.map((a) => a.value), answers.map((a) => a.category),
+      answers.map((a) => a.submittedOn.toISOString()), answers.map((a) => a.localDay),
+    ],
+  );
+  const pairs = result!.pairs ?? [];
+  const groups = result!.groups ?? [];
+  if (pairs.length || groups.length) {
+    await client.query(
+      `WITH pairs AS (
+         SELECT DISTINCT * FROM unnest($2::int[], $3::int[]) AS p(poll_run_id, contact_id)
+       ),
+       latest AS (
+         SELECT DISTINCT ON (r.poll_run_id, r.contact_id) r.poll_run_id, r.contact_id, r.id
+         FROM pairs p JOIN responses r ON r.org_id = $1 AND r.poll_run_id = p.poll_run_id AND r.contact_id = p.contact_id
+         ORDER BY r.poll_run_id, r.contact_id, r.created_on DESC, r.id DESC
+       ),
+       superseded AS (
+         UPDATE responses r SET is_active = (r.id = l.id), updated_at = now() FROM latest l
+         WHERE r.org_id = $1 AND r.poll_run_id = l.poll_run_id AND r.contact_id = l.contact_id AND r.is_active <> (r.id = l.id)
+         RETURNING 1
+       ),
+       groups AS (
+         SELECT DISTINCT g.contact_id, g.question_id, g.local_day::date AS local_day
+         FROM unnest($4::int[], $5::int[], $6::text[]) AS g(contact_id, question_id, local_day)
+       ),
+       totals AS (
+         SELECT a.contact_id, a.question_id, a.local_day,
+                (array_agg(a.value ORDER BY a.submitted_on DESC, a.id DESC))[1] AS last_value,
+                trim_scale(sum(CASE WHEN btrim(a.value) ~ ${NUMERIC_SQL} THEN btrim(a.value)::numeric END)) AS total
+         FROM groups g JOIN answers a ON a.org_id = $1 AND a.contact_id = g.contact_id AND a.question_id = g.question_id AND a.local_day = g.local_day
+         GROUP BY a.contact_id, a.question_id, a.local_day
+       ),
+       computed AS (
+         SELECT a.id, t.last_value,
+                CASE WHEN t.total IS NULL THEN a.value
+                     ELSE left(t.total::text || CASE WHEN scale(t.total) = 0 THEN '.0' ELSE '' END, 640) END AS sum_value
+         FROM totals t JOIN answers a ON a.org_id = $1 AND a.contact_id = t.contact_id AND a.question_id = t.question_id AND a.local_day = t.local_day
+       )
+       UPDATE answers a SET last_value = c.last_value, sum_value = c.sum_value
+       FROM computed c
+       WHERE a.id = c.id AND (a.last_value, a.sum_value) IS DISTINCT FROM (c.last_value, c.sum_value)`,
+      [orgId, pairs.map((p) => p[0]), pairs.map((p) => p[1]), groups.map((g) => g[0]), groups.map((g) => g[1]), groups.map((g) => g[2])],
+    );
+  }
+  return { created: result!.created, updated: result!.updated, skipped: result!.skipped };
+}
+
+/**
+ * Records how far a poll's history walk got, in the page's transaction.
+ * @param client the page's connection, in a transaction.
+ * @param orgId the org.
+ * @param pollId the poll.
+ * @param changes the next cursor (null when the walk is over), runs read so far, and whether it is done.
+ */
+export async function saveRunBackfill(client: pg.PoolClient, orgId: number, pollId: number, changes: { cursor: string | null; done: number; completed: boolean }): Promise<void> {
+  await client.query(
+    `UPDATE run_backfills SET cursor = $3, done = $4, completed_at = CASE WHEN $5 THEN now() END, updated_at = now()
+     WHERE org_id = $1 AND poll_id = $2`,
+    [orgId, pollId, changes.cursor, changes.done, changes.completed],
+  );
+}

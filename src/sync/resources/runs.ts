@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { pgExecutor } from '../../db/executor.js';
+import { withPgTransaction } from '../../db/pool.js';
+import { applyRunPage, saveRunBackfill } from '../../db/pollRunIngest.js';
+import { prefetching } from '../../lib/prefetch.js';
+import { mapRun } from '../../pollruns/runMapping.js';
+import { loadTrackedPolls } from '../../pollruns/trackedPolls.js';
+import { orgDb } from '../../tenancy/orgDb.js';
+import type { Syncer } from '../runSync.js';
+
+/** Runs changed while a walk reads may reach the replica late: each walk re-reads this margin. */
+export const RUN_OVERLAP_MS = 5 * 60_000;
+
+/** A page and its checkpoint commit together, so a crash loses at most re-readable pages. */
+const RESUMABLE = { relaxedCommit: true };
+
+/** Where a walk stands: from which `after`, how many runs read (kept in sync_states.progress). */
+const ProgressSchema = z.object({
+  after: z.string().nullable().default(null),
+  done: z.number().int().default(0),
+});
+type Progress = z.infer<typeof ProgressSchema>;
+
+/**
+ * Runs of tracked polls, as one workspace-wide incremental stream (D4, rapidpro-api §7.2): every
+ * changed run oldest first from the watermark minus an overlap, without a `responded` filter (a run
+ * without values is an empty response). Runs of untracked flows are dropped; runs of contacts
+ * unknown here or inactive are counted skipped. Each page is applied with its checkpoint in one
+ * transaction, so a killed worker resumes from its cursor and re-reads change nothing.
+ */
+export const runsSyncer: Syncer = {
+  resource: 'runs',
+  async run(context) {
+    const orgId = context.org.id;
+    const timeZone = context.org.timezone;
+    const saved = ProgressSchema.safeParse(context.state.progress);
+    const mark = context.state.watermark;
+    const progress: Progress = saved.success && context.state.cursor
+      ? saved.data
+      : { after: mark ? new Date(mark.getTime() - RUN_OVERLAP_MS).toISOString() : null, done: 0 };
+    const tracked = await loadTrackedPolls(orgId);
+    const walk = context.client.runs({ reverse: true, paths: false, ...(progress.after ? { after: progress.after } : {}), cursor: context.state.cursor });
+    let watermark = mark;
+    let done = progress.done;
+    for await (const page of prefetching(walk.pages())) {
+      const rows = page.items.flatMap((run) => {
+        const poll = tracked.get(run.flow.uuid);
+        return poll ? [mapRun(run, poll, timeZone)] : [];
+      });
+      const newest = page.items.reduce((max, r) => Math.max(max, r.modifiedOn.ms), watermark?.getTime() ?? 0);
+      watermark = newest ? new Date(newest) : watermark;
+      done += page.items.length;
+      await withPgTransaction(async (client) => {
+        const counts = await applyRunPage(client, orgId, rows);
+        await context.checkpoint(pgExecutor(client), { cursor: page.nextCursor, watermark, counts, progress: { ...progress, done } });
+      }, RESUMABLE);
+    }
+  },
+};
+
+/**
+ * The history of newly tracked polls (D4, rapidpro-api §7.2 step 2): for each tracked poll whose
+ * walk is not done, `runs(flow, reverse=true, paths=false)` from its saved cursor, each page applied
+ * with its cursor in one transaction, through the same ingestion as the stream (so the two never
+ * double anything). Untracked polls lose their walk, so tracking a poll again walks it again (the
+ * stream drops runs of untracked polls).
+ */
+export const runsBackfillSyncer: Syncer = {
+  resource: 'runs-backfill',
+  async run(context) {
+    const orgId = context.org.id;
+    const scoped = orgDb(orgId);
+    const tracked = await loadTrackedPolls(orgId);
+    const polls = [...tracked.entries()].map(([flowUuid, poll]) => ({ flowUuid, pollId: poll.pollId }));
+    await scoped.runBackfill.deleteMany({ where: { pollId: { notIn: polls.map((p) => p.pollId) } } });
+    await scoped.runBackfill.createMany({ data: polls.map((p) => ({ ...p, orgId })), skipDuplicates: true });
+    const pending = await scoped.runBackfill.findMany({ where: { completedAt: null }, orderBy: { id: 'asc' } });
+    for (const backfill of pending) {
+      const poll = tracked.get(backfill.flowUuid);
+      if (!poll) continue;
+      let done = backfill.done;
+      let completed = false;
+      const walk = context.client.runs({ flow: backfill.flowUuid, reverse: true, paths: false, cursor: backfill.cursor });
+      for await (const page of prefetching(walk.pages())) {
+        const rows = page.items.filter((run) => run.flow.uuid === backfill.flowUuid).map((run) => mapRun(run, poll, context.org.timezone));
+        done += page.items.length;
+        completed = page.nextCursor === null;
+        await withPgTransaction(async (client) => {
+          const counts = await applyRunPage(client, orgId, rows);
+          await saveRunBackfill(client, orgId, poll.pollId, { cursor: page.nextCursor, done, completed });
+          await context.checkpoint(pgExecutor(client), { counts, progress: { flowUuid: backfill.flowUuid, done } });
+        }, RESUMABLE);
+      }
+      if (!completed) {
+        await withPgTransaction(async (client) => {
+          await saveRunBackfill(client, orgId, poll.pollId, { cursor: null, done, completed: true });
+          await context.checkpoint(pgExecutor(client), {});
+        });
+      }
+    }
+  },
+};

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { pgPool } from './pool.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { MappedContact } from '../sync/contactMapping.js';
 import type { SyncCounts } from '../sync/resources.js';
@@ -143,4 +144,17 @@ export async function recomputeContactMembership(tx: Tx, orgId: number): Promise
     WHERE c.org_id = ${orgId}
     ON CONFLICT DO NOTHING`;
   return changed;
+}
+
+/**
+ * Which of some contact uuids the org does not hold yet.
+ * @param orgId the org.
+ * @param uuids RapidPro contact uuids.
+ * @returns the unknown ones.
+ */
+export async function unknownContactUuids(orgId: number, uuids: string[]): Promise<string[]> {
+  if (!uuids.length) return [];
+  const { rows } = await pgPool().query<{ uuid: string }>('SELECT uuid FROM contacts WHERE org_id = $1 AND uuid = ANY($2::varchar[])', [orgId, uuids]);
+  const known = new Set(rows.map((r) => r.uuid));
+  return [...new Set(uuids)].filter((uuid) => !known.has(uuid));
 }

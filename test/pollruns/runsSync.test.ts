@@ -155,3 +155,27 @@ describe('runs backfill', () => {
     expect(new Set(sim.requests().filter((r) => r.path.includes('runs')).map((r) => new URLSearchParams(r.query).get('flow')))).toEqual(new Set([color.flowUuid]));
   });
 });
+
+describe('runs of contacts that joined after the last contacts sync', () => {
+  it('are ingested: the missing contacts are fetched first instead of skipped', async () => {
+    const { org: fresh } = await connectedOrg(sim);
+    const run = async (resource: SyncResource) => {
+      const outcome = await runSync(fresh.id, SYNCERS[resource], { force: true });
+      if (outcome.status !== 'done') throw new Error(`${resource} sync: ${JSON.stringify(outcome)}`);
+      return outcome.counts;
+    };
+    await run('flows');
+    const polls = await db().poll.findMany({ where: { orgId: fresh.id, rapidproName: { in: ['Attendance', 'Weekly School Poll', 'Color Check'] } } });
+    await selectPolls(fresh.id, polls.map((p) => p.id));
+    await run('flows');
+    expect(await db().contact.count({ where: { orgId: fresh.id } })).toBe(0);
+    await run('runs');
+    const flows = new Set(polls.map((p) => p.flowUuid));
+    const tracked = remote.filter((r) => flows.has(r.flow.uuid));
+    const withContacts = await db().contact.findMany({ where: { orgId: fresh.id, uuid: { in: tracked.map((r) => r.contact.uuid) } }, select: { uuid: true, isActive: true } });
+    expect(withContacts.length).toBe(new Set(tracked.map((r) => r.contact.uuid)).size);
+    const activeUuids = new Set(withContacts.filter((c) => c.isActive).map((c) => c.uuid));
+    const responses = await db().response.count({ where: { orgId: fresh.id } });
+    expect(responses).toBe(tracked.filter((r) => activeUuids.has(r.contact.uuid)).length);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { applyContactPage } from '../../db/contactSync.js';
 import { pgExecutor } from '../../db/executor.js';
 import { withPgTransaction } from '../../db/pool.js';
 import { applyRunPage, saveRunBackfill } from '../../db/pollRunIngest.js';
@@ -6,6 +7,7 @@ import { prefetching } from '../../lib/prefetch.js';
 import { mapRun } from '../../pollruns/runMapping.js';
 import { loadTrackedPolls } from '../../pollruns/trackedPolls.js';
 import { orgDb } from '../../tenancy/orgDb.js';
+import { fetchMissingContacts } from '../missingContacts.js';
 import type { Syncer } from '../runSync.js';
 
 /** Runs changed while a walk reads may reach the replica late: each walk re-reads this margin. */
@@ -24,8 +26,9 @@ type Progress = z.infer<typeof ProgressSchema>;
 /**
  * Runs of tracked polls, as one workspace-wide incremental stream (D4, rapidpro-api §7.2): every
  * changed run oldest first from the watermark minus an overlap, without a `responded` filter (a run
- * without values is an empty response). Runs of untracked flows are dropped; runs of contacts
- * unknown here or inactive are counted skipped. Each page is applied with its checkpoint in one
+ * without values is an empty response). Runs of untracked flows are dropped; contacts that joined
+ * after the last contacts sync are fetched first (so their runs are not lost behind the watermark);
+ * runs of inactive contacts are counted skipped. Each page is applied with its checkpoint in one
  * transaction, so a killed worker resumes from its cursor and re-reads change nothing.
  */
 export const runsSyncer: Syncer = {
@@ -50,7 +53,9 @@ export const runsSyncer: Syncer = {
       const newest = page.items.reduce((max, r) => Math.max(max, r.modifiedOn.ms), watermark?.getTime() ?? 0);
       watermark = newest ? new Date(newest) : watermark;
       done += page.items.length;
+      const missing = await fetchMissingContacts(orgId, context.client, rows.map((r) => r.contactUuid));
       await withPgTransaction(async (client) => {
+        await applyContactPage(client, orgId, missing);
         const counts = await applyRunPage(client, orgId, rows);
         await context.checkpoint(pgExecutor(client), { cursor: page.nextCursor, watermark, counts, progress: { ...progress, done } });
       }, RESUMABLE);
@@ -85,7 +90,9 @@ export const runsBackfillSyncer: Syncer = {
         const rows = page.items.filter((run) => run.flow.uuid === backfill.flowUuid).map((run) => mapRun(run, poll, context.org.timezone));
         done += page.items.length;
         completed = page.nextCursor === null;
+        const missing = await fetchMissingContacts(orgId, context.client, rows.map((r) => r.contactUuid));
         await withPgTransaction(async (client) => {
+          await applyContactPage(client, orgId, missing);
           const counts = await applyRunPage(client, orgId, rows);
           await saveRunBackfill(client, orgId, poll.pollId, { cursor: page.nextCursor, done, completed });
           await context.checkpoint(pgExecutor(client), { counts, progress: { flowUuid: backfill.flowUuid, done } });

@@ -2,13 +2,20 @@
 export interface GroupCommitOptions<T, R> {
   /** Writes one batch of items of one key (an org) and returns their results in order; runs after the window closes. */
   write: (key: number, items: T[]) => Promise<R[]>;
+  /**
+   * Runs once a batch's write has succeeded (e.g. queueing its follow-up jobs), outside the
+   * maxInFlight limit: it needs no database connection, so the next batch's write need not wait for
+   * it. Submitters settle when it does.
+   */
+  afterWrite?: (key: number, results: R[]) => Promise<void>;
   /** How long the first item of a batch waits for company, in milliseconds. */
   windowMs: number;
   /** A batch this large is written at once. */
   maxItems: number;
   /**
-   * Writes under way at once; while they all are, new items wait and join the next batch, so
-   * batches grow with the load instead of queueing many small writes (each with its own commit).
+   * Writes under way at once (afterWrite not counted); while they all are, new items wait and join
+   * the next batch, so batches grow with the load instead of queueing many small writes (each with
+   * its own commit).
    */
   maxInFlight: number;
 }
@@ -23,10 +30,10 @@ interface Waiting<T, R> {
 /**
  * Collects items submitted within a short window and writes them together, one write per key;
  * each submitter's promise settles when its batch's write does, so nothing is acknowledged before
- * it is stored. Up to maxInFlight batches are written at once; items arriving meanwhile wait for
- * the next batch.
+ * it is stored (and afterWrite is done). Up to maxInFlight batches are written at once; items
+ * arriving meanwhile wait for the next batch.
  *
- *   const commit = new GroupCommit({ write: (orgId, rows) => insertAll(orgId, rows), windowMs: 2, maxItems: 500, maxInFlight: 2 });
+ *   const commit = new GroupCommit({ write: (orgId, rows) => insertAll(orgId, rows), afterWrite: (orgId, rows) => enqueue(orgId, rows), windowMs: 2, maxItems: 500, maxInFlight: 2 });
  *   const stored = await commit.submit(orgId, row);
  */
 export class GroupCommit<T, R> {
@@ -66,11 +73,21 @@ export class GroupCommit<T, R> {
     this.inFlight++;
     const writes = [...byKey].map(([key, group]) =>
       this.options.write(key, group.map((w) => w.item)).then(
-        (results) => group.forEach((w, i) => w.resolve(results[i]!)),
+        (results) => void this.settle(key, group, results),
         (error: unknown) => group.forEach((w) => w.reject(error)),
       ),
     );
     void Promise.all(writes).then(() => this.written());
+  }
+
+  private async settle(key: number, group: Waiting<T, R>[], results: R[]) {
+    try {
+      await this.options.afterWrite?.(key, results);
+    } catch (error) {
+      group.forEach((w) => w.reject(error));
+      return;
+    }
+    group.forEach((w, i) => w.resolve(results[i]!));
   }
 
   private written() {

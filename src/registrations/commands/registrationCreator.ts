@@ -23,25 +23,24 @@ const str = (value: unknown, max = 255) => (typeof value === 'string' && value.l
 const GROUP_WINDOW_MS = 2;
 /** The most registrations written, and queued for metrics and follow-up, in one batch. */
 const GROUP_MAX = 500;
-/** Batches being written at once by this process; later arrivals form the next batch meanwhile. */
+/** Inserts under way at once in this process (job queueing not counted); later arrivals form the next batch meanwhile. */
 const GROUP_IN_FLIGHT = 2;
 
 /**
- * Writes a batch of one org's registrations in one insert, then queues one metrics job and (when
- * any is valid) one follow-up job for the whole batch. Enqueued after the insert commits; the
- * sweep re-queues metrics should the process die in between.
+ * Queues one metrics job and (when any is valid) one follow-up job for a batch of one org's
+ * registrations, once their insert has committed; the sweep re-queues metrics should the process
+ * die in between. Runs outside the group commit's in-flight limit, so the next batch's insert does
+ * not wait for Redis.
  */
-async function writeBatch(orgId: number, rows: NewRegistration[]): Promise<Registration[]> {
-  const stored = await insertRegistrations(orgId, rows);
+async function enqueueBatch(orgId: number, stored: Registration[]): Promise<void> {
   const valid = stored.filter((r) => r.validationStatus === 'valid').map((r) => r.id);
   await Promise.all([
     valid.length ? registrationFollowupTask.schedule({ orgId, registrationIds: valid }, { jobId: `followup-batch-${valid[0]}` }) : null,
     applyMetricsTask.schedule({ orgId, kind: 'registration', rowIds: stored.map((r) => r.id) }, { jobId: `registrations-${stored[0]!.id}` }),
   ]);
-  return stored;
 }
 
-const intake = new GroupCommit<NewRegistration, Registration>({ write: writeBatch, windowMs: GROUP_WINDOW_MS, maxItems: GROUP_MAX, maxInFlight: GROUP_IN_FLIGHT });
+const intake = new GroupCommit<NewRegistration, Registration>({ write: insertRegistrations, afterWrite: enqueueBatch, windowMs: GROUP_WINDOW_MS, maxItems: GROUP_MAX, maxInFlight: GROUP_IN_FLIGHT });
 
 /**
  * Stores a registration with the outcome of its synchronous validation (decision 1), then, after

@@ -28,7 +28,8 @@ function columns(fields: Partial<OrgFields>) {
   const { apiToken, logo, ...rest } = fields;
   return {
     ...rest,
-    ...(apiToken !== undefined ? { apiTokenEncrypted: apiToken ? seal(env().encryptionKey, apiToken) : null } : {}),
+    // A new token has not been refused yet: syncing resumes with it.
+    ...(apiToken !== undefined ? { apiTokenEncrypted: apiToken ? seal(env().encryptionKey, apiToken) : null, apiTokenError: null } : {}),
     ...(logo !== undefined ? { logo: logo ? new Uint8Array(logo.bytes) : null, logoMimeType: logo?.mimeType ?? null } : {}),
   };
 }

@@ -65,11 +65,10 @@ export async function applyContactPage(client: pg.PoolClient, orgId: number, row
        DELETE FROM contact_reporter_groups g
        WHERE g.org_id = $1 AND g.contact_id = ANY(ARRAY(SELECT existing_id FROM wanted WHERE existing_id IS NOT NULL))
          AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.contact_id = g.contact_id AND m.group_id = g.reporter_group_id)
-       RETURNING 1
      ),
      added AS (
        INSERT INTO contact_reporter_groups (org_id, contact_id, reporter_group_id)
-       SELECT $1, m.contact_id, m.group_id FROM memberships m ON CONFLICT DO NOTHING RETURNING 1
+       SELECT $1, m.contact_id, m.group_id FROM memberships m ON CONFLICT DO NOTHING
      ),
      failed_off AS (
        UPDATE contacts c SET is_active = false, updated_at = now() FROM incoming i
@@ -78,8 +77,7 @@ export async function applyContactPage(client: pg.PoolClient, orgId: number, row
      SELECT (SELECT count(*) FROM wanted WHERE existing_id IS NULL)::int AS created,
             (SELECT count(*) FROM wanted WHERE existing_id IS NOT NULL)::int AS updated,
             ((SELECT count(*) FROM wanted WHERE was_active AND NOT is_active) + (SELECT count(*) FROM failed_off))::int AS deactivated,
-            (SELECT count(*) FROM incoming WHERE failed)::int AS failed,
-            (SELECT count(*) FROM dropped) + (SELECT count(*) FROM added) AS membership_changes`,
+            (SELECT count(*) FROM incoming WHERE failed)::int AS failed`,
     [
       orgId, col((r) => r.uuid), col((r) => r.name), col((r) => r.urn), col((r) => arrayLiteral(r.urns)), col((r) => r.language),
       col((r) => r.regionId), col((r) => arrayLiteral(r.groupUuids)), col((r) => JSON.stringify(r.fields)), col((r) => r.status),

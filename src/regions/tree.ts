@@ -57,23 +57,6 @@ export function withDescendants(nodes: TreeNode[], roots: Iterable<number>): Set
 }
 
 /**
- * The ancestors of a region, nearest first.
- * @param nodes every region of the org.
- * @param id the region.
- * @returns its ancestors' ids.
- */
-export function ancestorsOf(nodes: TreeNode[], id: number): number[] {
-  const parents = new Map(nodes.map((n) => [n.id, n.parentId]));
-  const result: number[] = [];
-  let current = parents.get(id) ?? null;
-  while (current !== null && !result.includes(current)) {
-    result.push(current);
-    current = parents.get(current) ?? null;
-  }
-  return result;
-}
-
-/**
  * Tells whether a parent assignment has a cycle (a region its own ancestor).
  * @param parents region id → parent id.
  * @returns true when some region reaches itself.

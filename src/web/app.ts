@@ -110,4 +110,3 @@ export function createApp(logger: Logger): Express {
   return app;
 }
 
-export { staticDir };

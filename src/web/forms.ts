@@ -21,9 +21,6 @@ export const emailField = z
 export const multi = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(item));
 
-/** A page number from the query string. */
-export const pageQuery = z.object({ page: z.coerce.number().int().min(1).catch(1).default(1) }).loose();
-
 /** A numeric route parameter. */
 export const IdParamsSchema = z.object({ id: z.coerce.number().int().positive() });
 

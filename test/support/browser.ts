@@ -53,7 +53,7 @@ export function scrollsSideways(page: Page): Promise<boolean> {
 /**
  * Names the elements that stick out of the viewport, to say why a page scrolls sideways.
  * @param page the page.
- * @returns up to five "tag.class (left–right)" descriptions.
+ * @returns up to eight "tag.class (left–right)" descriptions, then the document and body widths.
  */
 export function overflowingElements(page: Page): Promise<string[]> {
   return page.evaluate(() => {

@@ -37,7 +37,7 @@ export async function update(req: Request, res: Response) {
   const result = await testConnection(data.apiUrl, data.apiToken);
   if (req.body.action === 'test') return res.render('pages/org/connection.njk', { values: { apiUrl: data.apiUrl }, errors: {}, result });
   await updateOrg(org.id, { apiUrl: data.apiUrl, apiToken: data.apiToken });
-  await db().org.update({ where: { id: org.id }, data: { apiTokenError: result.ok ? null : result.problem.slice(0, 500) } });
+  if (!result.ok) await db().org.update({ where: { id: org.id }, data: { apiTokenError: result.problem.slice(0, 500) } });
   await db().syncState.updateMany({ where: { orgId: org.id }, data: { failures: 0, notBefore: null } });
   if (result.ok) for (const resource of SYNC_RESOURCE_NAMES) await syncTask.enqueue(org.id, resource, true);
   req.flash(result.ok ? 'success' : 'warning', result.ok ? req.t('Token saved; TracPro is connected to {{name}}.', { name: result.name }) : req.t('Token saved, but RapidPro refused it: {{problem}}', { problem: result.problem }));

@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import { selectGroups, type GroupKind } from '../../../commands/groupSelector.js';
 import { updateHierarchy } from '../../../commands/hierarchyUpdater.js';
-import { db } from '../../../db/client.js';
 import { remapContactsTask } from '../../../jobs/tasks/RemapContactsTask.js';
 import { syncTask } from '../../../jobs/tasks/SyncTask.js';
 import { treeOrder } from '../../../regions/tree.js';
@@ -97,7 +96,7 @@ export function select(kind: GroupKind) {
     const uuids = parsed.success ? parsed.data.groups : [];
     const { tracked } = await selectGroups(orgId, kind, uuids);
     await remapContactsTask.enqueue(orgId);
-    if (await db().org.count({ where: { id: orgId, apiTokenEncrypted: { not: null } } })) await syncTask.enqueue(orgId, 'contacts', true);
+    if (req.org!.apiTokenEncrypted) await syncTask.enqueue(orgId, 'contacts', true);
     req.flash('success', kind === 'regions' ? req.t('Regions updated: {{count}} tracked.', { count: tracked }) : req.t('Reporter groups updated: {{count}} tracked.', { count: tracked }));
     res.redirect(303, kind === 'regions' ? '/regions' : '/groups');
   };

@@ -2,6 +2,7 @@ import { closeDb } from '../db/client.js';
 import { closeRedis } from '../db/redis.js';
 import { closeQueues } from '../jobs/queues.js';
 import { CliError } from './args.js';
+import { aggregatesRebuild } from './commands/aggregates.js';
 import { demoSeed } from './commands/demo.js';
 import { migrate, migrationCreate } from './commands/migrate.js';
 import { orgCreate, orgList } from './commands/org.js';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   'org:list': { run: orgList, usage: 'org:list                        list organizations' },
   'org:configure': { run: orgConfigure, usage: 'org:configure --org SUB [--regions A,B] [--reporter-groups X,Y] [--polls "Flow A,Flow B"]   track RapidPro groups and flows (names or uuids)' },
   sync: { run: sync, usage: 'sync --org SUB [--only workspace,groups,fields,boundaries,contacts] [--wait]   sync now (--wait runs here and prints the counts)' },
+  'aggregates:rebuild': { run: aggregatesRebuild, usage: 'aggregates:rebuild --org SUB [--check]   recompute the precomputed counters (--check only compares, exit 1 on a difference)' },
   'demo:seed': { run: demoSeed, usage: 'demo:seed [--api-url URL] [--api-token T]   create or refresh the demo org and accounts' },
   simulator: {
     run: async (argv) => (await import('../rapidpro/simulator/cli.js')).runSimulatorCli(argv),

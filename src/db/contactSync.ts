@@ -135,7 +135,12 @@ export async function recomputeContactMembership(tx: Tx, orgId: number): Promise
     FROM wanted w
     WHERE c.id = w.id AND (c.region_id IS DISTINCT FROM w.region_id
            OR c.is_active IS DISTINCT FROM (w.region_id IS NOT NULL AND c.status = 'active' AND c.urn IS NOT NULL))`;
-  await tx.$executeRaw`DELETE FROM contact_reporter_groups WHERE org_id = ${orgId}`;
+  // Only the memberships that differ change, so counters move for the contacts that moved (not the whole org).
+  await tx.$executeRaw`
+    DELETE FROM contact_reporter_groups m
+    WHERE m.org_id = ${orgId} AND NOT EXISTS (
+      SELECT 1 FROM contacts c JOIN reporter_groups g ON g.org_id = c.org_id AND g.uuid = ANY(c.group_uuids)
+      WHERE c.org_id = ${orgId} AND c.id = m.contact_id AND g.id = m.reporter_group_id)`;
   await tx.$executeRaw`
     INSERT INTO contact_reporter_groups (org_id, contact_id, reporter_group_id)
     SELECT ${orgId}, c.id, g.id FROM contacts c JOIN reporter_groups g ON g.org_id = c.org_id AND g.uuid = ANY(c.group_uuids)

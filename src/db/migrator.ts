@@ -63,6 +63,33 @@ class CatalogCharClient extends pg.Client {
 }
 
 /**
+ * The pg driver adapter, sending each migration script whole. The adapter splits scripts on every
+ * ";", which breaks dollar-quoted function bodies (the counter triggers); one simple-protocol query
+ * runs a multi-statement script as Postgres reads it.
+ */
+class WholeScriptPg extends PrismaPg {
+  override async connect(): ReturnType<PrismaPg['connect']> {
+    return sendScriptsWhole(await super.connect());
+  }
+
+  override async connectToShadowDb(): ReturnType<PrismaPg['connectToShadowDb']> {
+    return sendScriptsWhole(await super.connectToShadowDb());
+  }
+}
+
+function sendScriptsWhole<A extends { executeScript(script: string): Promise<void> }>(adapter: A): A {
+  const internals = adapter as unknown as { client: pg.Pool; onError(error: unknown): never };
+  adapter.executeScript = async (script: string) => {
+    try {
+      await internals.client.query(script);
+    } catch (error) {
+      internals.onError(error);
+    }
+  };
+  return adapter;
+}
+
+/**
  * Opens a schema engine on a database through the pg driver adapter.
  * @param connectionString the Postgres URL.
  * @returns the engine and the schema text it was opened with.
@@ -72,7 +99,7 @@ async function openEngine(connectionString: string): Promise<{ engine: SchemaEng
   const schema = await readFile(schemaPath, 'utf8');
   // One connection: the engine wraps each migration in BEGIN…COMMIT sent as separate statements,
   // which a pool would spread over several sessions.
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString, Client: CatalogCharClient, max: 1 }));
+  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg({ connectionString, Client: CatalogCharClient, max: 1 }));
   const engine = await SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => {}, adapter);
   return { engine, schema };
 }

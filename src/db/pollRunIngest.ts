@@ -6,13 +6,6 @@ import type { SyncCounts } from '../sync/resources.js';
 export type RunPageCounts = Pick<SyncCounts, 'created' | 'updated' | 'skipped'>;
 
 /**
- * A value counts in a same-day sum when it reads as a decimal (spec §11.2: optional sign, digits
- * with an optional fraction or a leading-dot fraction, optional exponent; surrounding blanks allowed).
- * The exponent is bounded so that Postgres numeric can always hold the value.
- */
-const NUMERIC_SQL = String.raw`'^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$'`;
-
-/**
  * Applies one page of mapped runs of tracked polls to an org, on the page's pg connection (inside
  * its transaction), in three statements (spec §9.2–9.3 with D4/D5, §10.1):
  * 1. the daily universal poll run of each run's org-local day is created where no flow start of the
@@ -60,14 +53,16 @@ export async function applyRunPage(client: pg.PoolClient, orgId: number, runs: M
      ),
      resolved AS (
        -- One unique-index probe per run for its contact; unknown or inactive contacts drop out here.
-       SELECT i.*, c.id AS contact_id,
+       SELECT i.*, c.id AS contact_id, c.region_id, c.group_ids,
               COALESCE(
                 (SELECT p.id FROM poll_runs p WHERE p.org_id = $1 AND p.poll_id = i.poll_id
                    AND i.start_uuid IS NOT NULL AND i.start_uuid = ANY(p.flow_start_uuids) ORDER BY p.id LIMIT 1),
                 (SELECT p.id FROM poll_runs p WHERE p.org_id = $1 AND p.poll_id = i.poll_id
                    AND p.type = 'universal' AND p.local_day = i.local_day::date)) AS poll_run_id
        FROM incoming i CROSS JOIN LATERAL (
-         SELECT id FROM contacts WHERE org_id = $1 AND uuid = i.contact_uuid AND is_active
+         SELECT k.id, k.region_id, ARRAY(SELECT m.reporter_group_id FROM contact_reporter_groups m
+                                         WHERE m.org_id = $1 AND m.contact_id = k.id ORDER BY 1) AS group_ids
+         FROM contacts k WHERE k.org_id = $1 AND k.uuid = i.contact_uuid AND k.is_active
        ) c
      ),
      existing AS (
@@ -81,16 +76,17 @@ export async function applyRunPage(client: pg.PoolClient, orgId: number, runs: M
      ),
      written AS (
        INSERT INTO responses (org_id, poll_run_id, poll_id, contact_id, run_uuid, created_on, updated_on, completed_on, status,
-                              is_active, exit_type, rapidpro_modified_on, created_at, updated_at)
+                              is_active, exit_type, rapidpro_modified_on, region_id, group_ids, contact_counted, created_at, updated_at)
        SELECT $1, w.poll_run_id, w.poll_id, w.contact_id, w.run_uuid, w.created_on::timestamptz, w.updated_on::timestamptz,
               CASE WHEN w.status = 'C' THEN COALESCE(w.exited_on::timestamptz, w.modified_on::timestamptz) END,
-              w.status::"ResponseStatus", true, w.exit_type, w.modified_on::timestamptz, now(), now()
+              w.status::"ResponseStatus", true, w.exit_type, w.modified_on::timestamptz,
+              w.region_id, w.group_ids, w.region_id IS NOT NULL, now(), now()
        FROM wanted w
        ON CONFLICT (org_id, run_uuid) DO UPDATE SET
          updated_on = EXCLUDED.updated_on, status = EXCLUDED.status, exit_type = EXCLUDED.exit_type,
          completed_on = COALESCE(responses.completed_on, EXCLUDED.completed_on),
          rapidpro_modified_on = EXCLUDED.rapidpro_modified_on, updated_at = now()
-       RETURNING id, run_uuid, poll_run_id, contact_id
+       RETURNING id, run_uuid, poll_run_id, contact_id, is_active AND contact_counted AS counted, region_id, group_ids
      ),
      old_answers AS (
        SELECT a.contact_id, a.question_id, a.local_day FROM wanted w
@@ -102,9 +98,10 @@ export async function applyRunPage(client: pg.PoolClient, orgId: number, runs: M
          AS u(run_uuid, question_id, value, category, submitted_on, local_day)
      ),
      answered AS (
-       INSERT INTO answers (org_id, response_id, question_id, contact_id, poll_run_id, value, category, submitted_on, local_day, last_value, sum_value)
+       INSERT INTO answers (org_id, response_id, question_id, contact_id, poll_run_id, value, category, submitted_on, local_day,
+                            last_value, sum_value, counted, region_id, group_ids)
        SELECT $1, wr.id, ia.question_id, wr.contact_id, wr.poll_run_id, ia.value, ia.category, ia.submitted_on::timestamptz,
-              ia.local_day::date, ia.value, ia.value
+              ia.local_day::date, ia.value, ia.value, wr.counted, wr.region_id, wr.group_ids
        FROM written wr JOIN incoming_answers ia ON ia.run_uuid = wr.run_uuid
        ON CONFLICT (org_id, response_id, question_id) DO UPDATE SET
          value = EXCLUDED.value, category = EXCLUDED.category, submitted_on = EXCLUDED.submitted_on, local_day = EXCLUDED.local_day,
@@ -158,7 +155,7 @@ export async function applyRunPage(client: pg.PoolClient, orgId: number, runs: M
        totals AS (
          SELECT a.contact_id, a.question_id, a.local_day,
                 (array_agg(a.value ORDER BY a.submitted_on DESC, a.id DESC))[1] AS last_value,
-                trim_scale(sum(CASE WHEN btrim(a.value) ~ ${NUMERIC_SQL} THEN btrim(a.value)::numeric END)) AS total
+                trim_scale(sum(tracpro_numeric(a.value))) AS total
          FROM groups g JOIN answers a ON a.org_id = $1 AND a.contact_id = g.contact_id AND a.question_id = g.question_id AND a.local_day = g.local_day
          GROUP BY a.contact_id, a.question_id, a.local_day
        ),

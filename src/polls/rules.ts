@@ -87,7 +87,8 @@ interface Decimal {
   point: number;
 }
 
-const NUMERIC_TEXT = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?$/;
+// Exponents of up to three digits, as the database's tracpro_numeric() reads them for counters.
+const NUMERIC_TEXT = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d{1,3}))?$/;
 
 /**
  * Parses a value or test parameter as an exact decimal (spec §11.2): a finite number, or a string

@@ -16,6 +16,8 @@ export const ORG_OWNED_MODELS = new Set<string>([
   'Poll', 'Question',
   // Poll runs (issue 5)
   'PollRun', 'Response', 'Answer', 'RunBackfill',
+  'AnswerCounter', 'AnswerCounterDelta', 'ResponseCounter', 'ResponseCounterDelta',
+  'PollRunStart', 'PollRunStartBatch', 'RunFetch',
 ]);
 
 const READ_OPS = new Set([

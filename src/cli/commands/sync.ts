@@ -8,17 +8,12 @@ import { runSync } from '../../sync/runSync.js';
 import { selectPolls } from '../../polls/pollSelector.js';
 import { SYNCERS } from '../../sync/syncers.js';
 import { CliError, parseFlags } from '../args.js';
+import { findOrg } from '../orgFlag.js';
 
 const list = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
   .optional();
-
-async function findOrg(subdomain: string) {
-  const org = await db().org.findUnique({ where: { subdomain: subdomain.toLowerCase() } });
-  if (!org) throw new CliError(`--org: no organization has the subdomain "${subdomain}"`);
-  return org;
-}
 
 function formatCounts(counts: SyncCounts): string {
   return (['created', 'updated', 'deactivated', 'deleted', 'failed'] as const).map((k) => `${k} ${counts[k] ?? 0}`).join(', ');

@@ -11,6 +11,8 @@ import { runSync } from '../../src/sync/runSync.js';
 import { SYNCERS } from '../../src/sync/syncers.js';
 import type { SyncResource } from '../../src/sync/resources.js';
 import { startTestSimulator } from '../rapidpro/support.js';
+import { checkCountersTask, COUNTERS_CHECK } from '../../src/jobs/tasks/CheckCountersTask.js';
+import { squashCountersTask } from '../../src/jobs/tasks/SquashCountersTask.js';
 import { tracpro } from '../support/cli.js';
 import { connectedOrg } from '../sync/support.js';
 
@@ -173,5 +175,22 @@ describe('precomputed counters', () => {
     await expectExact();
     expect(await tracpro('aggregates:rebuild', '--org', 'nope', '--check')).toMatchObject({ code: 1 });
     expect(await rebuildCounters(org.id)).toMatchObject({ answer_counters: expect.any(Number) });
+  });
+
+  it('the nightly check records a difference for the sync status page and repairs it; the squash job folds deltas', async () => {
+    await db().answerCounter.deleteMany({ where: { orgId: org.id, reporterGroupId: 0 } });
+    expect(await checkCountersTask.perform({ orgId: org.id })).toEqual({ checked: 1, repaired: 1 });
+    const state = await db().syncState.findUniqueOrThrow({ where: { orgId_resource: { orgId: org.id, resource: COUNTERS_CHECK } } });
+    expect(state.lastCounts).toMatchObject({ mismatched: expect.any(Number) });
+    expect(state.lastError).toMatch(/counters differed from their data and were rebuilt/);
+    await expectExact();
+
+    await db().contact.updateMany({ where: { orgId: org.id, isActive: false }, data: { isActive: true } });
+    expect(await db().answerCounterDelta.count({ where: { orgId: org.id } })).toBeGreaterThan(0);
+    expect(await squashCountersTask.perform()).toMatchObject({ folded: expect.any(Number) });
+    expect(await db().answerCounterDelta.count({ where: { orgId: org.id } })).toBe(0);
+    expect(await checkCountersTask.perform({ orgId: org.id })).toEqual({ checked: 1, repaired: 0 });
+    const after = await db().syncState.findUniqueOrThrow({ where: { orgId_resource: { orgId: org.id, resource: COUNTERS_CHECK } } });
+    expect(after.lastCounts).toEqual({ mismatched: 0 });
   });
 });

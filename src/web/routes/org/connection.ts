@@ -3,6 +3,7 @@ import { updateOrg } from '../../../commands/orgCreator.js';
 import { db } from '../../../db/client.js';
 import { syncTask } from '../../../jobs/tasks/SyncTask.js';
 import { RapidProClient, RapidProError } from '../../../rapidpro/client/index.js';
+import { COUNTERS_CHECK } from '../../../jobs/tasks/CheckCountersTask.js';
 import { presentSyncStatus } from '../../../presenters/syncStatus.js';
 import { apiToken } from '../../../sync/rapidProFor.js';
 import { SYNC_RESOURCE_NAMES } from '../../../sync/resources.js';
@@ -47,7 +48,8 @@ export async function update(req: Request, res: Response) {
 /** GET /org/sync: each resource's last sync, next run, counts and errors. */
 export async function status(req: Request, res: Response) {
   const states = await orgDb(req.org!.id).syncState.findMany();
-  res.render('pages/org/sync.njk', { rows: presentSyncStatus(states), hasToken: Boolean(apiToken(req.org!)) });
+  const countersCheck = states.find((s) => s.resource === COUNTERS_CHECK) ?? null;
+  res.render('pages/org/sync.njk', { rows: presentSyncStatus(states), countersCheck, hasToken: Boolean(apiToken(req.org!)) });
 }
 
 /** POST /org/sync: queues one resource (or all) now, ignoring the backoff. */

@@ -39,13 +39,15 @@ export interface SimulatorProcess {
 /**
  * Starts a simulator in a child process (throttling and activity off).
  * @param contacts workspace size.
+ * @param options weeks of history (1 by default), the one weekly flow, run retention.
  * @returns its URL and controls.
  */
-export async function startSimulatorProcess(contacts: number): Promise<SimulatorProcess> {
+export async function startSimulatorProcess(contacts: number, options: { weeks?: number; weeklyFlow?: string; retentionDays?: number } = {}): Promise<SimulatorProcess> {
   const port = 18_000 + Math.floor(Math.random() * 1000);
+  const settings = JSON.stringify({ weeks: 1, ...options, port, contacts, throttle: 'off', activity: false, workspaces: [{ name: 'bench', token: TOKEN }] });
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
     import { startSimulator } from './src/rapidpro/simulator/index.ts';
-    const sim = await startSimulator({ port: ${port}, contacts: ${contacts}, weeks: 1, throttle: 'off', activity: false, workspaces: [{ name: 'bench', token: '${TOKEN}' }] });
+    const sim = await startSimulator(${settings});
     let peak = 0;
     setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50).unref();
     process.on('message', () => process.send({ peakRss: Math.max(peak, process.memoryUsage().rss) }));

@@ -4,6 +4,7 @@ import { closeQueues } from '../jobs/queues.js';
 import { CliError } from './args.js';
 import { aggregatesRebuild } from './commands/aggregates.js';
 import { demoSeed } from './commands/demo.js';
+import { fetchRuns } from './commands/fetchRuns.js';
 import { migrate, migrationCreate } from './commands/migrate.js';
 import { orgCreate, orgList } from './commands/org.js';
 import { orgConfigure, sync } from './commands/sync.js';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   'org:configure': { run: orgConfigure, usage: 'org:configure --org SUB [--regions A,B] [--reporter-groups X,Y] [--polls "Flow A,Flow B"]   track RapidPro groups and flows (names or uuids)' },
   sync: { run: sync, usage: 'sync --org SUB [--only workspace,groups,fields,boundaries,contacts] [--wait]   sync now (--wait runs here and prints the counts)' },
   'aggregates:rebuild': { run: aggregatesRebuild, usage: 'aggregates:rebuild --org SUB [--check]   recompute the precomputed counters (--check only compares, exit 1 on a difference)' },
+  'fetch-runs': { run: fetchRuns, usage: 'fetch-runs --org SUB (--days N | --hours N | --minutes N) [--wait]   read the runs of tracked polls changed in that period again (--wait runs here and prints the report)' },
   'demo:seed': { run: demoSeed, usage: 'demo:seed [--api-url URL] [--api-token T]   create or refresh the demo org and accounts' },
   simulator: {
     run: async (argv) => (await import('../rapidpro/simulator/cli.js')).runSimulatorCli(argv),

@@ -157,7 +157,12 @@ export async function recomputeContactMembership(tx: Tx, orgId: number): Promise
  */
 export async function unknownContactUuids(orgId: number, uuids: string[]): Promise<string[]> {
   if (!uuids.length) return [];
-  const { rows } = await pgPool().query<{ uuid: string }>('SELECT uuid FROM contacts WHERE org_id = $1 AND uuid = ANY($2::varchar[])', [orgId, uuids]);
-  const known = new Set(rows.map((r) => r.uuid));
-  return [...new Set(uuids)].filter((uuid) => !known.has(uuid));
+  // One index probe per uuid (the fence keeps the planner from scanning the org on stale statistics).
+  const { rows } = await pgPool().query<{ uuid: string }>(
+    `SELECT u.uuid FROM (SELECT DISTINCT uuid FROM unnest($2::varchar[]) AS u(uuid)) u
+     LEFT JOIN LATERAL (SELECT 1 AS found FROM contacts c WHERE c.org_id = $1 AND c.uuid = u.uuid OFFSET 0) k ON true
+     WHERE k.found IS NULL`,
+    [orgId, uuids],
+  );
+  return rows.map((r) => r.uuid);
 }

@@ -33,21 +33,27 @@ export async function applyRunPage(client: pg.PoolClient, orgId: number, runs: M
   // The stream and a backfill may hold pages of the same contact: one writer per org at a time keeps
   // "one active response per (poll run, contact)" true (each statement sees the other's commits).
   await client.query(`SELECT pg_advisory_xact_lock(hashtext('poll-run-ingest'), $1)`, [orgId]);
+  // Every statement below reaches rows through an index, one probe per incoming row. On tables that
+  // grew since their last ANALYZE (any first import) the planner would otherwise pick whole-org scans.
+  await client.query('SET LOCAL enable_seqscan = off');
 
-  await client.query(
-    `INSERT INTO poll_runs (org_id, poll_id, type, conducted_on, local_day, flow_start_uuids, created_at, updated_at)
+  // Named statements: planned once per connection rather than on every page.
+  await client.query({
+    name: 'ingest-daily-poll-runs',
+    text: `INSERT INTO poll_runs (org_id, poll_id, type, conducted_on, local_day, flow_start_uuids, created_at, updated_at)
      SELECT $1, i.poll_id, 'universal', min(i.created_on::timestamptz), i.local_day::date, '{}', now(), now()
      FROM unnest($2::int[], $3::text[], $4::text[], $5::varchar[], $6::varchar[]) AS i(poll_id, local_day, created_on, start_uuid, contact_uuid)
      WHERE EXISTS (SELECT 1 FROM contacts c WHERE c.org_id = $1 AND c.uuid = i.contact_uuid AND c.is_active)
        AND NOT EXISTS (SELECT 1 FROM poll_runs p WHERE p.org_id = $1 AND p.poll_id = i.poll_id
-                       AND i.start_uuid IS NOT NULL AND i.start_uuid = ANY(p.flow_start_uuids))
+                       AND p.type IN ('regional', 'propagated') AND i.start_uuid IS NOT NULL AND i.start_uuid = ANY(p.flow_start_uuids))
      GROUP BY i.poll_id, i.local_day
      ON CONFLICT (org_id, poll_id, type, local_day) DO NOTHING`,
-    [orgId, col((r) => r.pollId), col((r) => r.localDay), col((r) => r.createdOn.toISOString()), col((r) => r.startUuid), col((r) => r.contactUuid)],
-  );
+    values: [orgId, col((r) => r.pollId), col((r) => r.localDay), col((r) => r.createdOn.toISOString()), col((r) => r.startUuid), col((r) => r.contactUuid)],
+  });
 
-  const { rows: [result] } = await client.query<{ created: number; updated: number; skipped: number; pairs: [number, number][] | null; groups: [number, number, string][] | null }>(
-    `WITH incoming AS (
+  const { rows: [result] } = await client.query<{ created: number; updated: number; skipped: number; pairs: [number, number][] | null; groups: [number, number, string][] | null }>({
+    name: 'ingest-responses-answers',
+    text: `WITH incoming AS (
        SELECT * FROM unnest($2::varchar[], $3::int[], $4::varchar[], $5::varchar[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
          AS u(run_uuid, poll_id, contact_uuid, start_uuid, local_day, created_on, updated_on, modified_on, status, exit_type, exited_on)
      ),
@@ -56,18 +62,18 @@ export async function applyRunPage(client: pg.PoolClient, orgId: number, runs: M
        SELECT i.*, c.id AS contact_id, c.region_id, c.group_ids,
               COALESCE(
                 (SELECT p.id FROM poll_runs p WHERE p.org_id = $1 AND p.poll_id = i.poll_id
-                   AND i.start_uuid IS NOT NULL AND i.start_uuid = ANY(p.flow_start_uuids) ORDER BY p.id LIMIT 1),
+                   AND p.type IN ('regional', 'propagated') AND i.start_uuid IS NOT NULL AND i.start_uuid = ANY(p.flow_start_uuids) ORDER BY p.id LIMIT 1),
                 (SELECT p.id FROM poll_runs p WHERE p.org_id = $1 AND p.poll_id = i.poll_id
                    AND p.type = 'universal' AND p.local_day = i.local_day::date)) AS poll_run_id
        FROM incoming i CROSS JOIN LATERAL (
          SELECT k.id, k.region_id, ARRAY(SELECT m.reporter_group_id FROM contact_reporter_groups m
                                          WHERE m.org_id = $1 AND m.contact_id = k.id ORDER BY 1) AS group_ids
-         FROM contacts k WHERE k.org_id = $1 AND k.uuid = i.contact_uuid AND k.is_active
+         FROM contacts k WHERE k.org_id = $1 AND k.uuid = i.contact_uuid AND k.is_active OFFSET 0
        ) c
      ),
      existing AS (
        SELECT e.* FROM resolved r CROSS JOIN LATERAL (
-         SELECT id, run_uuid, rapidpro_modified_on FROM responses WHERE org_id = $1 AND run_uuid = r.run_uuid FOR UPDATE
+         SELECT id, run_uuid, rapidpro_modified_on FROM responses WHERE org_id = $1 AND run_uuid = r.run_uuid FOR UPDATE OFFSET 0
        ) e
      ),
      wanted AS (
@@ -89,9 +95,9 @@ export async function applyRunPage(client: pg.PoolClient, orgId: number, runs: M
        RETURNING id, run_uuid, poll_run_id, contact_id, is_active AND contact_counted AS counted, region_id, group_ids
      ),
      old_answers AS (
-       SELECT a.contact_id, a.question_id, a.local_day FROM wanted w
-       JOIN answers a ON a.org_id = $1 AND a.response_id = w.existing_id
-       WHERE w.existing_id IS NOT NULL
+       SELECT a.id, a.question_id, a.contact_id, a.local_day, w.run_uuid FROM wanted w CROSS JOIN LATERAL (
+         SELECT id, question_id, contact_id, local_day FROM answers WHERE org_id = $1 AND response_id = w.existing_id OFFSET 0
+       ) a
      ),
      incoming_answers AS (
        SELECT * FROM unnest($13::varchar[], $14::int[], $15::text[], $16::text[], $17::text[], $18::text[])
@@ -101,75 +107,100 @@ export async function applyRunPage(client: pg.PoolClient, orgId: number, runs: M
        INSERT INTO answers (org_id, response_id, question_id, contact_id, poll_run_id, value, category, submitted_on, local_day,
                             last_value, sum_value, counted, region_id, group_ids)
        SELECT $1, wr.id, ia.question_id, wr.contact_id, wr.poll_run_id, ia.value, ia.category, ia.submitted_on::timestamptz,
-              ia.local_day::date, ia.value, ia.value, wr.counted, wr.region_id, wr.group_ids
+              ia.local_day::date, ia.value, coalesce(tracpro_sum_text(tracpro_numeric(ia.value)), ia.value), wr.counted, wr.region_id, wr.group_ids
        FROM written wr JOIN incoming_answers ia ON ia.run_uuid = wr.run_uuid
        ON CONFLICT (org_id, response_id, question_id) DO UPDATE SET
          value = EXCLUDED.value, category = EXCLUDED.category, submitted_on = EXCLUDED.submitted_on, local_day = EXCLUDED.local_day,
          contact_id = EXCLUDED.contact_id, poll_run_id = EXCLUDED.poll_run_id
-       RETURNING contact_id, question_id, local_day
+       RETURNING response_id, contact_id, question_id, local_day
      ),
      dropped AS (
        -- Values gone from the run, or of questions no longer active, leave with the old copy (§9.2 step 5).
-       DELETE FROM answers a USING written wr
-       WHERE a.org_id = $1 AND a.response_id = wr.id
-         AND NOT EXISTS (SELECT 1 FROM incoming_answers ia WHERE ia.run_uuid = wr.run_uuid AND ia.question_id = a.question_id)
-       RETURNING a.contact_id, a.question_id, a.local_day
+       DELETE FROM answers WHERE id = ANY(ARRAY(
+         SELECT o.id FROM old_answers o
+         WHERE NOT EXISTS (SELECT 1 FROM incoming_answers ia WHERE ia.run_uuid = o.run_uuid AND ia.question_id = o.question_id)
+       ))
+     ),
+     -- Only what a later statement must settle: responses with another response of their contact in
+     -- the poll run (supersession), and same-day groups with more than one answer or with changed
+     -- answers. A lone new answer was written with its final same-day values.
+     overlapping AS (
+       SELECT DISTINCT w.poll_run_id, w.contact_id FROM written w
+       WHERE EXISTS (SELECT 1 FROM responses r WHERE r.org_id = $1 AND r.poll_run_id = w.poll_run_id AND r.contact_id = w.contact_id AND r.id <> w.id)
+          OR (w.poll_run_id, w.contact_id) IN (SELECT poll_run_id, contact_id FROM written GROUP BY 1, 2 HAVING count(*) > 1)
      ),
      touched AS (
-       SELECT * FROM answered UNION SELECT * FROM old_answers UNION SELECT * FROM dropped
+       SELECT contact_id, question_id, local_day FROM old_answers
+       UNION
+       SELECT a.contact_id, a.question_id, a.local_day FROM answered a
+       WHERE EXISTS (SELECT 1 FROM answers o WHERE o.org_id = $1 AND o.contact_id = a.contact_id AND o.question_id = a.question_id
+                       AND o.local_day = a.local_day AND o.response_id <> a.response_id)
+          OR (a.contact_id, a.question_id, a.local_day) IN (SELECT contact_id, question_id, local_day FROM answered GROUP BY 1, 2, 3 HAVING count(*) > 1)
      )
      SELECT (SELECT count(*) FROM wanted WHERE existing_id IS NULL)::int AS created,
             (SELECT count(*) FROM wanted WHERE existing_id IS NOT NULL)::int AS updated,
             ((SELECT count(*) FROM incoming) - (SELECT count(*) FROM resolved))::int AS skipped,
-            (SELECT json_agg(json_build_array(poll_run_id, contact_id)) FROM (SELECT DISTINCT poll_run_id, contact_id FROM written) p) AS pairs,
+            (SELECT json_agg(json_build_array(poll_run_id, contact_id)) FROM overlapping) AS pairs,
             (SELECT json_agg(json_build_array(contact_id, question_id, local_day::text)) FROM touched) AS groups`,
-    [
+    values: [
       orgId, col((r) => r.runUuid), col((r) => r.pollId), col((r) => r.contactUuid), col((r) => r.startUuid), col((r) => r.localDay),
       col((r) => r.createdOn.toISOString()), col((r) => r.updatedOn.toISOString()), col((r) => r.modifiedOn), col((r) => r.status),
       col((r) => r.exitType), col((r) => r.exitedOn?.toISOString() ?? null),
       answers.map((a) => a.runUuid), answers.map((a) => a.questionId), answers.map((a) => a.value), answers.map((a) => a.category),
       answers.map((a) => a.submittedOn.toISOString()), answers.map((a) => a.localDay),
     ],
-  );
+  });
   const pairs = result!.pairs ?? [];
   const groups = result!.groups ?? [];
   if (pairs.length || groups.length) {
-    await client.query(
-      `WITH pairs AS (
+    await client.query({
+      name: 'ingest-supersede-same-day',
+      text: `WITH pairs AS (
          SELECT DISTINCT * FROM unnest($2::int[], $3::int[]) AS p(poll_run_id, contact_id)
        ),
        latest AS (
-         SELECT DISTINCT ON (r.poll_run_id, r.contact_id) r.poll_run_id, r.contact_id, r.id
-         FROM pairs p JOIN responses r ON r.org_id = $1 AND r.poll_run_id = p.poll_run_id AND r.contact_id = p.contact_id
-         ORDER BY r.poll_run_id, r.contact_id, r.created_on DESC, r.id DESC
+         SELECT p.poll_run_id, p.contact_id, l.id FROM pairs p CROSS JOIN LATERAL (
+           SELECT id FROM responses WHERE org_id = $1 AND poll_run_id = p.poll_run_id AND contact_id = p.contact_id
+           ORDER BY created_on DESC, id DESC LIMIT 1
+         ) l
+       ),
+       flipped AS (
+         SELECT x.id FROM latest l CROSS JOIN LATERAL (
+           SELECT id, is_active FROM responses WHERE org_id = $1 AND poll_run_id = l.poll_run_id AND contact_id = l.contact_id OFFSET 0
+         ) x WHERE x.is_active <> (x.id = l.id)
        ),
        superseded AS (
-         UPDATE responses r SET is_active = (r.id = l.id), updated_at = now() FROM latest l
-         WHERE r.org_id = $1 AND r.poll_run_id = l.poll_run_id AND r.contact_id = l.contact_id AND r.is_active <> (r.id = l.id)
-         RETURNING 1
+         UPDATE responses SET is_active = NOT is_active, updated_at = now() WHERE id = ANY(ARRAY(SELECT id FROM flipped))
        ),
        groups AS (
          SELECT DISTINCT g.contact_id, g.question_id, g.local_day::date AS local_day
          FROM unnest($4::int[], $5::int[], $6::text[]) AS g(contact_id, question_id, local_day)
        ),
+       members AS (
+         SELECT g.contact_id, g.question_id, g.local_day, a.* FROM groups g CROSS JOIN LATERAL (
+           SELECT id, value, submitted_on, last_value, sum_value FROM answers
+           WHERE org_id = $1 AND contact_id = g.contact_id AND question_id = g.question_id AND local_day = g.local_day OFFSET 0
+         ) a
+       ),
        totals AS (
-         SELECT a.contact_id, a.question_id, a.local_day,
-                (array_agg(a.value ORDER BY a.submitted_on DESC, a.id DESC))[1] AS last_value,
-                trim_scale(sum(tracpro_numeric(a.value))) AS total
-         FROM groups g JOIN answers a ON a.org_id = $1 AND a.contact_id = g.contact_id AND a.question_id = g.question_id AND a.local_day = g.local_day
-         GROUP BY a.contact_id, a.question_id, a.local_day
+         SELECT id, value, last_value AS old_last, sum_value AS old_sum,
+                first_value(value) OVER (PARTITION BY contact_id, question_id, local_day ORDER BY submitted_on DESC, id DESC) AS new_last,
+                sum(tracpro_numeric(value)) OVER (PARTITION BY contact_id, question_id, local_day) AS total
+         FROM members
        ),
        computed AS (
-         SELECT a.id, t.last_value,
-                CASE WHEN t.total IS NULL THEN a.value
-                     ELSE left(t.total::text || CASE WHEN scale(t.total) = 0 THEN '.0' ELSE '' END, 640) END AS sum_value
-         FROM totals t JOIN answers a ON a.org_id = $1 AND a.contact_id = t.contact_id AND a.question_id = t.question_id AND a.local_day = t.local_day
+         SELECT id, old_last, old_sum, new_last AS last_value,
+                coalesce(tracpro_sum_text(total), value) AS sum_value
+         FROM totals
+       ),
+       changed AS (
+         SELECT * FROM computed WHERE (old_last, old_sum) IS DISTINCT FROM (last_value, sum_value)
        )
        UPDATE answers a SET last_value = c.last_value, sum_value = c.sum_value
-       FROM computed c
-       WHERE a.id = c.id AND (a.last_value, a.sum_value) IS DISTINCT FROM (c.last_value, c.sum_value)`,
-      [orgId, pairs.map((p) => p[0]), pairs.map((p) => p[1]), groups.map((g) => g[0]), groups.map((g) => g[1]), groups.map((g) => g[2])],
-    );
+       FROM changed c
+       WHERE a.id = ANY(ARRAY(SELECT id FROM changed)) AND a.id = c.id`,
+      values: [orgId, pairs.map((p) => p[0]), pairs.map((p) => p[1]), groups.map((g) => g[0]), groups.map((g) => g[1]), groups.map((g) => g[2])],
+    });
   }
   return { created: result!.created, updated: result!.updated, skipped: result!.skipped };
 }

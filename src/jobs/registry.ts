@@ -1,9 +1,13 @@
 import type { z } from 'zod';
 import type { Task } from './Task.js';
 import { purgeExpiredTask } from './tasks/PurgeExpiredTask.js';
+import { checkCountersTask } from './tasks/CheckCountersTask.js';
+import { fetchRunsTask } from './tasks/FetchRunsTask.js';
 import { pushContactTask } from './tasks/PushContactTask.js';
 import { remapContactsTask } from './tasks/RemapContactsTask.js';
+import { squashCountersTask } from './tasks/SquashCountersTask.js';
 import { sendMailTask } from './tasks/SendMailTask.js';
+import { startPollRunTask } from './tasks/StartPollRunTask.js';
 import { syncFanOutTask } from './tasks/SyncFanOutTask.js';
 import { syncTask } from './tasks/SyncTask.js';
 // Registrations (issue 8)
@@ -16,8 +20,10 @@ import { registrationFollowupTask } from './tasks/RegistrationFollowupTask.js';
 import { sweepMetricsTask } from './tasks/SweepMetricsTask.js';
 
 /** Every task the worker runs, by name. Register new tasks here. */
-export const TASKS: Task<z.ZodType>[] = [sendMailTask, purgeExpiredTask, syncTask, syncFanOutTask, remapContactsTask, pushContactTask,
-  registrationFollowupTask, applyRegistrationChangeTask, applyMetricsTask, emitMetricsTask, sweepMetricsTask, reconcileMetricsTask, recomputeMetricsTask];
+export const TASKS: Task<z.ZodType>[] = [sendMailTask, purgeExpiredTask, syncTask, syncFanOutTask, remapContactsTask, pushContactTask, startPollRunTask, fetchRunsTask,
+  registrationFollowupTask, applyRegistrationChangeTask, applyMetricsTask, emitMetricsTask, sweepMetricsTask, reconcileMetricsTask, recomputeMetricsTask,
+  // Counters (issue 5)
+  squashCountersTask, checkCountersTask];
 
 /**
  * Finds a task by its job name.

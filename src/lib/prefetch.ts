@@ -20,3 +20,25 @@ export async function* prefetching<T>(source: AsyncIterable<T>): AsyncGenerator<
     await iterator.return?.();
   }
 }
+
+/**
+ * Groups pages into batches of at least `minItems` items (the last may be smaller), so that a
+ * consumer writes several API pages in one transaction: fewer, larger statements.
+ * @param pages the pages.
+ * @param minItems items per batch.
+ * @returns batches of consecutive pages.
+ */
+export async function* inBatches<P extends { items: unknown[] }>(pages: AsyncIterable<P>, minItems: number): AsyncGenerator<P[]> {
+  let batch: P[] = [];
+  let items = 0;
+  for await (const page of pages) {
+    batch.push(page);
+    items += page.items.length;
+    if (items >= minItems) {
+      yield batch;
+      batch = [];
+      items = 0;
+    }
+  }
+  if (batch.length) yield batch;
+}

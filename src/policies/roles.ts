@@ -14,6 +14,7 @@ export const ROLE_CAPABILITIES = {
   'registrations:manage': ['admin'],
   'polls:read': ['admin', 'supervisor', 'viewer'],
   'polls:manage': ['admin'],
+  'polls:start': ['admin', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ROLE_CAPABILITIES;

@@ -66,16 +66,31 @@ export function runUpdatedOn(run: Pick<Run, 'createdOn' | 'values'>): Date {
   return new Date(latest);
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const dayCache = new Map<string, string>();
+/** Zone offsets are whole quarter hours: every instant of a quarter hour has the same local day. */
+const QUARTER_HOUR_MS = 15 * 60_000;
+
 /**
  * The calendar day of an instant in a time zone (D5: daily poll runs and same-day groups).
+ * Formatting is slow and a page of runs shares few quarter hours, so days are cached per quarter hour.
  * @param at the instant.
  * @param timeZone an IANA zone.
  * @returns YYYY-MM-DD.
  */
 export function localDay(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
-  const pick = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${pick('year')}-${pick('month')}-${pick('day')}`;
+  const key = `${timeZone}|${Math.floor(at.getTime() / QUARTER_HOUR_MS)}`;
+  let day = dayCache.get(key);
+  if (day === undefined) {
+    if (dayCache.size > 100_000) dayCache.clear();
+    let format = dayFormats.get(timeZone);
+    if (!format) dayFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+    const parts = format.formatToParts(at);
+    const pick = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    day = `${pick('year')}-${pick('month')}-${pick('day')}`;
+    dayCache.set(key, day);
+  }
+  return day;
 }
 
 /**

@@ -31,6 +31,7 @@ import { apiV1Router, tokenApiRouter } from './routes/api/router.js';
 import { registrationsRouter } from './routes/registrations/router.js';
 import { sourcesRouter } from './routes/registrations/sources.js';
 import { pollsRouter } from './routes/polls/router.js';
+import { pollRunsRouter } from './routes/pollruns/router.js';
 import { configureViews } from './views.js';
 
 const staticDir = fileURLToPath(new URL('../../static', import.meta.url));
@@ -41,7 +42,7 @@ export function routers() {
   return {
     everyHost: [systemRouter, authRouter, profileRouter],
     baseHost: [chooserRouter, manageRouter()],
-    orgHost: [homeRouter, usersRouter, regionsRouter, orgRouter, contactsRouter, apiV1Router, registrationsRouter, sourcesRouter, pollsRouter],
+    orgHost: [homeRouter, usersRouter, regionsRouter, orgRouter, contactsRouter, apiV1Router, registrationsRouter, sourcesRouter, pollsRouter, pollRunsRouter],
   };
 }
 

@@ -177,6 +177,11 @@ CREATE FUNCTION tracpro_numeric(v text) RETURNS numeric LANGUAGE sql IMMUTABLE P
   SELECT CASE WHEN btrim(v) ~ '^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$' THEN btrim(v)::numeric END
 $$;
 
+-- A same-day sum as stored text (spec §10.1): at least one fractional digit ("8.0", "7.5").
+CREATE FUNCTION tracpro_sum_text(total numeric) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT left(trim_scale(total)::text || CASE WHEN scale(trim_scale(total)) = 0 THEN '.0' ELSE '' END, 640)
+$$;
+
 -- The answer_counters rows of a set of signed answer rows (source: a query with answers' columns and "sign").
 CREATE FUNCTION tracpro_answer_contribution_sql(source text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT format($q$
@@ -228,41 +233,51 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE FUNCTION tracpro_responses_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION tracpro_responses_counted() RETURNS trigger LANGUAGE plpgsql SET enable_seqscan = off AS $$
 BEGIN
   EXECUTE 'INSERT INTO response_counter_deltas (org_id, poll_run_id, region_id, reporter_group_id, status, local_day, responses) '
           || tracpro_response_contribution_sql(tracpro_signed_transition(TG_OP));
   IF TG_OP = 'UPDATE' THEN
     -- A superseded response, or a contact that moved, changes what its answers count for.
+    -- Rows are reached through their indexes (ids first), whatever the planner believes of fresh tables.
     UPDATE answers a SET counted = n.is_active AND n.contact_counted, region_id = n.region_id, group_ids = n.group_ids
-    FROM new_rows n JOIN old_rows o ON o.id = n.id
-    WHERE (n.is_active, n.contact_counted, n.region_id, n.group_ids) IS DISTINCT FROM (o.is_active, o.contact_counted, o.region_id, o.group_ids)
-      AND a.org_id = n.org_id AND a.response_id = n.id
+    FROM new_rows n
+    WHERE a.id = ANY(ARRAY(
+        SELECT x.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+        CROSS JOIN LATERAL (SELECT id FROM answers WHERE org_id = n.org_id AND response_id = n.id OFFSET 0) x
+        WHERE (n.is_active, n.contact_counted, n.region_id, n.group_ids) IS DISTINCT FROM (o.is_active, o.contact_counted, o.region_id, o.group_ids)))
+      AND a.response_id = n.id
       AND (a.counted, a.region_id, a.group_ids) IS DISTINCT FROM (n.is_active AND n.contact_counted, n.region_id, n.group_ids);
   END IF;
   RETURN NULL;
 END $$;
 
-CREATE FUNCTION tracpro_contacts_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION tracpro_contacts_counted() RETURNS trigger LANGUAGE plpgsql SET enable_seqscan = off AS $$
 BEGIN
   UPDATE responses r SET region_id = n.region_id, contact_counted = n.is_active AND n.region_id IS NOT NULL
-  FROM new_rows n JOIN old_rows o ON o.id = n.id
-  WHERE (n.region_id, n.is_active) IS DISTINCT FROM (o.region_id, o.is_active)
-    AND r.org_id = n.org_id AND r.contact_id = n.id
+  FROM new_rows n
+  WHERE r.id = ANY(ARRAY(
+      SELECT x.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+      CROSS JOIN LATERAL (SELECT id FROM responses WHERE org_id = n.org_id AND contact_id = n.id OFFSET 0) x
+      WHERE (n.region_id, n.is_active) IS DISTINCT FROM (o.region_id, o.is_active)))
+    AND r.contact_id = n.id
     AND (r.region_id, r.contact_counted) IS DISTINCT FROM (n.region_id, n.is_active AND n.region_id IS NOT NULL);
   RETURN NULL;
 END $$;
 
-CREATE FUNCTION tracpro_memberships_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION tracpro_memberships_counted() RETURNS trigger LANGUAGE plpgsql SET enable_seqscan = off AS $$
 BEGIN
   EXECUTE format($q$
+    WITH touched AS (SELECT DISTINCT org_id, contact_id FROM %I)
     UPDATE responses r SET group_ids = m.ids
-    FROM (SELECT DISTINCT org_id, contact_id FROM %I) t
+    FROM touched t
     CROSS JOIN LATERAL (
       SELECT coalesce(array_agg(g.reporter_group_id ORDER BY g.reporter_group_id), '{}') AS ids
       FROM contact_reporter_groups g WHERE g.org_id = t.org_id AND g.contact_id = t.contact_id
     ) m
-    WHERE r.org_id = t.org_id AND r.contact_id = t.contact_id AND r.group_ids IS DISTINCT FROM m.ids
+    WHERE r.id = ANY(ARRAY(
+        SELECT x.id FROM touched t CROSS JOIN LATERAL (SELECT id FROM responses WHERE org_id = t.org_id AND contact_id = t.contact_id OFFSET 0) x))
+      AND r.contact_id = t.contact_id AND r.group_ids IS DISTINCT FROM m.ids
   $q$, CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END);
   RETURN NULL;
 END $$;

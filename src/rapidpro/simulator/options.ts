@@ -44,6 +44,8 @@ export const SimulatorOptionsSchema = z.object({
   deleteDelaySeconds: z.number().nonnegative().default(60),
   /** Whether scripted activity runs while the clock advances. */
   activity: z.boolean().default(true),
+  /** Name of the one poll flow every weekly start uses (benchmarks); unset, the poll flows take turns. */
+  weeklyFlow: z.string().optional(),
   /** Max request-log entries kept. */
   requestLogSize: z.number().int().positive().default(10_000),
 });

@@ -57,6 +57,7 @@ export class Simulator {
             retentionDays: this.options.retentionDays,
             deleteDelayUs: Math.round(this.options.deleteDelaySeconds * 1_000_000),
             activity: this.options.activity,
+            weeklyFlow: this.options.weeklyFlow ?? null,
           },
           nowUs,
         ),

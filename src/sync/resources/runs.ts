@@ -3,7 +3,7 @@ import { applyContactPage } from '../../db/contactSync.js';
 import { pgExecutor } from '../../db/executor.js';
 import { withPgTransaction } from '../../db/pool.js';
 import { applyRunPage, saveRunBackfill } from '../../db/pollRunIngest.js';
-import { prefetching } from '../../lib/prefetch.js';
+import { inBatches, prefetching } from '../../lib/prefetch.js';
 import { mapRun } from '../../pollruns/runMapping.js';
 import { loadTrackedPolls } from '../../pollruns/trackedPolls.js';
 import { orgDb } from '../../tenancy/orgDb.js';
@@ -12,6 +12,9 @@ import type { Syncer } from '../runSync.js';
 
 /** Runs changed while a walk reads may reach the replica late: each walk re-reads this margin. */
 export const RUN_OVERLAP_MS = 5 * 60_000;
+
+/** Runs written per transaction: several API pages, so each statement carries more rows. */
+export const RUNS_PER_WRITE = 1000;
 
 /** A page and its checkpoint commit together, so a crash loses at most re-readable pages. */
 const RESUMABLE = { relaxedCommit: true };
@@ -28,7 +31,7 @@ type Progress = z.infer<typeof ProgressSchema>;
  * changed run oldest first from the watermark minus an overlap, without a `responded` filter (a run
  * without values is an empty response). Runs of untracked flows are dropped; contacts that joined
  * after the last contacts sync are fetched first (so their runs are not lost behind the watermark);
- * runs of inactive contacts are counted skipped. Each page is applied with its checkpoint in one
+ * runs of inactive contacts are counted skipped. Each batch of pages is applied with its checkpoint in one
  * transaction, so a killed worker resumes from its cursor and re-reads change nothing.
  */
 export const runsSyncer: Syncer = {
@@ -45,19 +48,20 @@ export const runsSyncer: Syncer = {
     const walk = context.client.runs({ reverse: true, paths: false, ...(progress.after ? { after: progress.after } : {}), cursor: context.state.cursor });
     let watermark = mark;
     let done = progress.done;
-    for await (const page of prefetching(walk.pages())) {
-      const rows = page.items.flatMap((run) => {
+    for await (const pages of prefetching(inBatches(walk.pages(), RUNS_PER_WRITE))) {
+      const runs = pages.flatMap((page) => page.items);
+      const rows = runs.flatMap((run) => {
         const poll = tracked.get(run.flow.uuid);
         return poll ? [mapRun(run, poll, timeZone)] : [];
       });
-      const newest = page.items.reduce((max, r) => Math.max(max, r.modifiedOn.ms), watermark?.getTime() ?? 0);
+      const newest = runs.reduce((max, r) => Math.max(max, r.modifiedOn.ms), watermark?.getTime() ?? 0);
       watermark = newest ? new Date(newest) : watermark;
-      done += page.items.length;
+      done += runs.length;
       const missing = await fetchMissingContacts(orgId, context.client, rows.map((r) => r.contactUuid));
       await withPgTransaction(async (client) => {
         await applyContactPage(client, orgId, missing);
         const counts = await applyRunPage(client, orgId, rows);
-        await context.checkpoint(pgExecutor(client), { cursor: page.nextCursor, watermark, counts, progress: { ...progress, done } });
+        await context.checkpoint(pgExecutor(client), { cursor: pages.at(-1)!.nextCursor, watermark, counts, progress: { ...progress, done } });
       }, RESUMABLE);
     }
   },

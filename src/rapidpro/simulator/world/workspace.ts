@@ -33,6 +33,8 @@ export interface WorkspaceConfig {
   deleteDelayUs: number;
   /** Whether the activity script runs while the clock advances. */
   activity: boolean;
+  /** The one flow every weekly start uses, by name; null: the poll flows take turns. */
+  weeklyFlow: string | null;
 }
 
 interface Scheduled {
@@ -94,7 +96,9 @@ export class Workspace {
   }
 
   private generateStarts(): void {
-    const polls = this.flows.map((flow, i) => (flow.poll ? i : -1)).filter((i) => i >= 0);
+    const weekly = this.config.weeklyFlow;
+    const polls = this.flows.map((flow, i) => (weekly ? flow.name === weekly : flow.poll) ? i : -1).filter((i) => i >= 0);
+    if (!polls.length) throw new Error(`weeklyFlow: the simulator has no flow named "${weekly}"`);
     const keyword = this.flows.findIndex((flow) => flow.keyword);
     const panels = this.layout.panelCount;
     for (let w = 0; w < this.config.weeks; w++) {

@@ -5,6 +5,7 @@ import { hostUrl } from '../../../tenancy/hosts.js';
 import { presentCounts } from '../../../presenters/chart.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
 import { access } from '../../access.js';
+import { startFormLocals, type StartFormLocals } from '../pollruns/startForm.js';
 
 /** GET / on the base host: the orgs this user can open (every org for superusers). */
 async function chooser(req: Request, res: Response) {
@@ -24,9 +25,20 @@ function chooseSite(_req: Request, res: Response) {
   res.redirect(301, '/');
 }
 
+/**
+ * Renders an org's home page; the "Start a poll" form shows the submitted values and errors when
+ * POST /pollruns refused them.
+ * @param req the request.
+ * @param res the response (its status already set for a refused form).
+ * @param submitted the refused form's values and errors.
+ */
+export async function renderHome(req: Request, res: Response, submitted?: Pick<StartFormLocals, 'values' | 'errors'>) {
+  res.render('pages/home/index.njk', { startForm: await startFormLocals(req, submitted) });
+}
+
 /** GET / on an org host: the org's home page (filled in by the dashboard issues). */
 function home(req: Request, res: Response) {
-  res.render('pages/home/index.njk', {});
+  return renderHome(req, res);
 }
 
 const ROLE_LABELS = { admin: 'Administrator', supervisor: 'Supervisor', viewer: 'Viewer' } as const;

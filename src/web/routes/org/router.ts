@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { access } from '../../access.js';
 import * as connection from './connection.js';
+import { fetchRunsRouter } from './fetchRuns.js';
 import * as pages from './pages.js';
 
 /** The org's own pages for its administrators (spec §17.3). */
@@ -11,4 +12,5 @@ export const orgRouter = Router()
   .get('/org/connection', access.member('org:manage'), connection.edit)
   .post('/org/connection', access.member('org:manage'), connection.update)
   .get('/org/sync', access.member('org:manage'), connection.status)
-  .post('/org/sync', access.member('org:manage'), connection.syncNow);
+  .post('/org/sync', access.member('org:manage'), connection.syncNow)
+  .use(fetchRunsRouter);

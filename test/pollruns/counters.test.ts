@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db/client.js';
+import { numericTotals, responseStatusCounts } from '../../src/db/counterReads.js';
 import { checkCounters, rebuildCounters, squashCounterDeltas } from '../../src/db/counters.js';
 import { withPgTransaction } from '../../src/db/pool.js';
 import { applyRunPage } from '../../src/db/pollRunIngest.js';
@@ -155,6 +156,27 @@ describe('precomputed counters', () => {
   it('hold both same-day modes, so a mode switch is a settings write that leaves them exact', async () => {
     await db().org.update({ where: { id: org.id }, data: { settings: { sameDayMode: 'sum' } } });
     await expectExact();
+    // The reads charts use agree with a plain recount of the counted answers, in both modes.
+    const question = await db().question.findFirstOrThrow({ where: { orgId: org.id, type: 'numeric', answers: { some: {} } } });
+    const pollRunIds = (await db().pollRun.findMany({ where: { orgId: org.id } })).map((p) => p.id);
+    const counted = await db().answer.findMany({
+      where: { orgId: org.id, questionId: question.id, response: { isActive: true, contact: { isActive: true, regionId: { not: null } } } },
+    });
+    for (const mode of ['use_last', 'sum'] as const) {
+      const want = new Map<number, { answers: number; count: number; sum: number }>();
+      for (const a of counted) {
+        const value = num(mode === 'sum' ? a.sumValue : a.lastValue);
+        const row = want.get(a.pollRunId) ?? { answers: 0, count: 0, sum: 0 };
+        want.set(a.pollRunId, { answers: row.answers + 1, count: row.count + (value === null ? 0 : 1), sum: round(row.sum + (value ?? 0)) });
+      }
+      const got = await numericTotals(org.id, question.id, pollRunIds, mode);
+      expect(new Map(got.map((t) => [t.pollRunId, { answers: t.answers, count: t.count, sum: round(Number(t.sum)) }]))).toEqual(want);
+    }
+    const statuses = await responseStatusCounts(org.id, pollRunIds);
+    const responses = await db().response.groupBy({
+      by: ['pollRunId', 'status'], where: { orgId: org.id, isActive: true, contact: { isActive: true, regionId: { not: null } } }, _count: { _all: true },
+    });
+    for (const r of responses) expect(statuses.get(r.pollRunId)![r.status]).toBe(r._count._all);
     const totals = await db().answerCounter.aggregate({ where: { orgId: org.id, reporterGroupId: 0 }, _sum: { lastCount: true, sumCount: true } });
     expect(totals._sum.lastCount).toBeGreaterThan(0);
     expect(totals._sum.sumCount).toBeGreaterThan(0);

@@ -18,8 +18,9 @@ export interface NumericTotals {
 }
 
 /** Keyed rows plus the deltas not yet folded in: every read sees every committed change. */
-function both(table: string, columns: string, where: string): string {
-  return `(SELECT ${columns} FROM ${table} WHERE ${where} UNION ALL SELECT ${columns} FROM ${table.replace('counters', 'counter_deltas')} WHERE ${where})`;
+function both(table: 'answer_counters' | 'response_counters', columns: string, where: string): string {
+  const deltas = table === 'answer_counters' ? 'answer_counter_deltas' : 'response_counter_deltas';
+  return `(SELECT ${columns} FROM ${table} WHERE ${where} UNION ALL SELECT ${columns} FROM ${deltas} WHERE ${where})`;
 }
 
 /** The scope's condition, given the numbers of its two query parameters. */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { pgPool } from './pool.js';
+import { inTransaction, pgPool } from './pool.js';
 
 /**
  * Precomputed counters (issue 5 §5). Database triggers (migration "counters_starts_fetches") add a
@@ -48,18 +48,6 @@ async function withRewriteLock<T>(work: (client: pg.PoolClient) => Promise<T>): 
     }
   } finally {
     client.release();
-  }
-}
-
-async function inTransaction<T>(client: pg.PoolClient, begin: string, work: () => Promise<T>): Promise<T> {
-  await client.query(begin);
-  try {
-    const result = await work();
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
   }
 }
 

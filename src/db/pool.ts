@@ -30,15 +30,29 @@ export function pgPool(): pg.Pool {
 export async function withPgTransaction<T>(work: (client: pg.PoolClient) => Promise<T>, options: { relaxedCommit?: boolean } = {}): Promise<T> {
   const client = await pgPool().connect();
   try {
-    await client.query(options.relaxedCommit ? 'BEGIN; SET LOCAL synchronous_commit TO OFF' : 'BEGIN');
-    const result = await work(client);
+    return await inTransaction(client, options.relaxedCommit ? 'BEGIN; SET LOCAL synchronous_commit TO OFF' : 'BEGIN', () => work(client));
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Runs work in one transaction on a connection the caller holds (e.g. one that already took a
+ * session lock); rolls back on any error.
+ * @param client the connection.
+ * @param begin the statement that opens the transaction (an isolation level, local settings).
+ * @param work the work.
+ * @returns what work returns.
+ */
+export async function inTransaction<T>(client: pg.PoolClient, begin: string, work: () => Promise<T>): Promise<T> {
+  await client.query(begin);
+  try {
+    const result = await work();
     await client.query('COMMIT');
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
-  } finally {
-    client.release();
   }
 }
 

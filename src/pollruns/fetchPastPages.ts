@@ -1,11 +1,10 @@
-import { applyContactPage } from '../db/contactSync.js';
 import { pgExecutor } from '../db/executor.js';
 import { withPgTransaction } from '../db/pool.js';
 import { applyRunPage } from '../db/pollRunIngest.js';
 import { saveRunFetchProgress } from '../db/runFetches.js';
 import { prefetching } from '../lib/prefetch.js';
 import { InvalidCursorError, type RapidProClient, type Run } from '../rapidpro/client/index.js';
-import { fetchMissingContacts } from '../sync/missingContacts.js';
+import { writeRuns } from '../sync/runWrites.js';
 import type { ArchiveRef } from './fetchPastEstimate.js';
 import type { FetchLog } from './fetchPastReport.js';
 import type { FetchState, PollFetch } from './fetchPastState.js';
@@ -13,8 +12,6 @@ import { mapRun, type MappedRun, type TrackedPoll } from './runMapping.js';
 
 /** Rows of an archive file applied per transaction (one API page's worth). */
 const ARCHIVE_CHUNK = 250;
-/** A page and its progress commit together, so a retry loses at most re-readable pages. */
-const RESUMABLE = { relaxedCommit: true };
 
 /** What the phases of one fetch share. */
 export interface FetchContext {
@@ -62,9 +59,7 @@ async function applyRuns(ctx: FetchContext, runs: Run[], mark: (applied: number)
   }
   const byPoll = new Map<number, MappedRun[]>();
   for (const row of rows) byPoll.set(row.pollId, [...(byPoll.get(row.pollId) ?? []), row]);
-  const missing = await fetchMissingContacts(ctx.orgId, ctx.client, rows.map((r) => r.contactUuid));
-  await withPgTransaction(async (client) => {
-    await applyContactPage(client, ctx.orgId, missing);
+  await writeRuns(ctx.orgId, ctx.client, rows, async (client) => {
     for (const [pollId, group] of byPoll) {
       // One call per poll, so created/updated/skipped can be told per poll.
       const counts = await applyRunPage(client, ctx.orgId, group);
@@ -77,7 +72,7 @@ async function applyRuns(ctx: FetchContext, runs: Run[], mark: (applied: number)
     }
     mark(rows.length);
     await saveRunFetchProgress(pgExecutor(client), ctx.orgId, ctx.fetchId, { progress: ctx.state, requestsMade: ctx.requests(), log: ctx.log.lines });
-  }, RESUMABLE);
+  });
 }
 
 /**

@@ -8,14 +8,12 @@ import type { Org } from '../../src/generated/prisma/client.js';
 import { selectPolls } from '../../src/polls/pollSelector.js';
 import { parseDecimal } from '../../src/polls/rules.js';
 import type { RunningSimulator } from '../../src/rapidpro/simulator/index.js';
-import { runSync } from '../../src/sync/runSync.js';
-import { SYNCERS } from '../../src/sync/syncers.js';
 import type { SyncResource } from '../../src/sync/resources.js';
 import { startTestSimulator } from '../rapidpro/support.js';
 import { checkCountersTask, COUNTERS_CHECK } from '../../src/jobs/tasks/CheckCountersTask.js';
 import { squashCountersTask } from '../../src/jobs/tasks/SquashCountersTask.js';
 import { tracpro } from '../support/cli.js';
-import { connectedOrg } from '../sync/support.js';
+import { connectedOrg, syncNow } from '../sync/support.js';
 
 let sim: RunningSimulator;
 let org: Org;
@@ -33,11 +31,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-async function sync(resource: SyncResource) {
-  const outcome = await runSync(org.id, SYNCERS[resource], { force: true });
-  if (outcome.status !== 'done') throw new Error(`${resource} sync: ${JSON.stringify(outcome)}`);
-  return outcome.counts;
-}
+const sync = (resource: SyncResource) => syncNow(org.id, resource);
 
 const num = (value: string) => (parseDecimal(value) ? Number(value) : null);
 const round = (n: number) => Number(n.toFixed(6));

@@ -3,11 +3,9 @@ import type { Org, Poll } from '../../src/generated/prisma/client.js';
 import { selectPolls } from '../../src/polls/pollSelector.js';
 import type { Run } from '../../src/rapidpro/client/index.js';
 import type { RunningSimulator } from '../../src/rapidpro/simulator/index.js';
-import { runSync } from '../../src/sync/runSync.js';
-import { SYNCERS } from '../../src/sync/syncers.js';
 import type { SyncResource } from '../../src/sync/resources.js';
 import { testClient } from '../rapidpro/support.js';
-import { connectedOrg } from '../sync/support.js';
+import { connectedOrg, syncNow } from '../sync/support.js';
 
 /** The polls the fetch tests track. */
 export const TRACKED = ['Attendance', 'Weekly School Poll', 'Color Check'];
@@ -20,10 +18,7 @@ export const TRACKED = ['Attendance', 'Weekly School Poll', 'Color Check'];
  */
 export async function trackedOrg(sim: RunningSimulator): Promise<{ org: Org; polls: Poll[] }> {
   const { org } = await connectedOrg(sim);
-  const sync = async (resource: SyncResource) => {
-    const outcome = await runSync(org.id, SYNCERS[resource], { force: true });
-    if (outcome.status !== 'done') throw new Error(`${resource} sync: ${JSON.stringify(outcome)}`);
-  };
+  const sync = (resource: SyncResource) => syncNow(org.id, resource);
   await sync('contacts');
   await sync('flows');
   const polls = await db().poll.findMany({ where: { orgId: org.id, rapidproName: { in: TRACKED } } });

@@ -5,8 +5,21 @@ import type { Org } from '../../src/generated/prisma/client.js';
 import type { RunningSimulator } from '../../src/rapidpro/simulator/index.js';
 import { runSync } from '../../src/sync/runSync.js';
 import { SYNCERS } from '../../src/sync/syncers.js';
+import type { SyncCounts, SyncResource } from '../../src/sync/resources.js';
 import { buildOrg } from '../support/factories.js';
 import { testClient, TOKEN } from '../rapidpro/support.js';
+
+/**
+ * Runs one sync of an org now, as a worker would, and fails the test unless it completed.
+ * @param orgId the org.
+ * @param resource what to sync.
+ * @returns the sync's counts.
+ */
+export async function syncNow(orgId: number, resource: SyncResource): Promise<SyncCounts> {
+  const outcome = await runSync(orgId, SYNCERS[resource], { force: true });
+  if (outcome.status !== 'done') throw new Error(`${resource} sync: ${JSON.stringify(outcome)}`);
+  return outcome.counts;
+}
 
 /**
  * An org connected to a simulator that tracks every panel group as a region and every cohort as a
@@ -16,8 +29,7 @@ import { testClient, TOKEN } from '../rapidpro/support.js';
  */
 export async function connectedOrg(sim: RunningSimulator): Promise<{ org: Org; regions: string[]; cohorts: string[] }> {
   const org = await buildOrg({ apiUrl: sim.url, apiToken: TOKEN });
-  const outcome = await runSync(org.id, SYNCERS.groups, { force: true });
-  if (outcome.status !== 'done') throw new Error(`groups sync: ${JSON.stringify(outcome)}`);
+  await syncNow(org.id, 'groups');
   const layout = sim.state().layout;
   const regions = layout.groups.filter((g) => g.kind === 'panel').map((g) => g.uuid);
   const cohorts = layout.groups.filter((g) => g.kind === 'cohort').map((g) => g.uuid);

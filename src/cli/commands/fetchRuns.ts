@@ -4,6 +4,7 @@ import { FETCH_REFUSALS, createRunFetch } from '../../pollruns/fetchPastCreator.
 import { FetchPeriodSchema, type FetchPeriodUnit } from '../../pollruns/fetchPastPeriod.js';
 import { runFetchPast } from '../../pollruns/fetchPastRunner.js';
 import { CliError, parseFlags } from '../args.js';
+import { findOrg } from '../orgFlag.js';
 
 const UNITS: FetchPeriodUnit[] = ['days', 'hours', 'minutes'];
 
@@ -28,8 +29,7 @@ export async function fetchRuns(argv: string[]) {
     z.object({ org: z.string({ error: 'is required' }), days: z.string().optional(), hours: z.string().optional(), minutes: z.string().optional(), wait: z.boolean().default(false) }),
   );
   const wanted = period(flags);
-  const org = await db().org.findUnique({ where: { subdomain: flags.org.toLowerCase() } });
-  if (!org) throw new CliError(`--org: no organization has the subdomain "${flags.org}"`);
+  const org = await findOrg(flags.org);
   const created = await createRunFetch(org, { period: wanted, requestedById: null, enqueue: !flags.wait });
   if (!created.ok) throw new CliError(`--org: ${FETCH_REFUSALS[created.reason]}`);
   const id = created.fetch.id;

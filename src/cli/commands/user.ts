@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { passwordProblem } from '../../auth/passwords.js';
 import { createUser, emailTaken } from '../../commands/userCreator.js';
-import { db } from '../../db/client.js';
 import { CliError, parseFlags } from '../args.js';
+import { findOrg } from '../orgFlag.js';
 
 const UserCreateFlags = z
   .object({
@@ -27,8 +27,7 @@ export async function userCreate(argv: string[]) {
   if (await emailTaken(flags.email)) throw new CliError(`--email: an account already uses ${flags.email}`);
   let membership;
   if (flags.org && flags.role) {
-    const org = await db().org.findUnique({ where: { subdomain: flags.org.toLowerCase() } });
-    if (!org) throw new CliError(`--org: no organization has the subdomain "${flags.org}"`);
+    const org = await findOrg(flags.org);
     membership = { orgId: org.id, role: flags.role };
   }
   const user = await createUser(

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { applyContactPage } from '../../db/contactSync.js';
 import { pgExecutor } from '../../db/executor.js';
 import { withPgTransaction } from '../../db/pool.js';
 import { applyRunPage, saveRunBackfill } from '../../db/pollRunIngest.js';
@@ -7,17 +6,14 @@ import { inBatches, prefetching } from '../../lib/prefetch.js';
 import { mapRun } from '../../pollruns/runMapping.js';
 import { loadTrackedPolls } from '../../pollruns/trackedPolls.js';
 import { orgDb } from '../../tenancy/orgDb.js';
-import { fetchMissingContacts } from '../missingContacts.js';
 import type { Syncer } from '../runSync.js';
+import { writeRuns } from '../runWrites.js';
 
 /** Runs changed while a walk reads may reach the replica late: each walk re-reads this margin. */
 export const RUN_OVERLAP_MS = 5 * 60_000;
 
 /** Runs written per transaction: several API pages, so each statement carries more rows. */
 export const RUNS_PER_WRITE = 1000;
-
-/** A page and its checkpoint commit together, so a crash loses at most re-readable pages. */
-const RESUMABLE = { relaxedCommit: true };
 
 /** Where a walk stands: from which `after`, how many runs read (kept in sync_states.progress). */
 const ProgressSchema = z.object({
@@ -57,12 +53,10 @@ export const runsSyncer: Syncer = {
       const newest = runs.reduce((max, r) => Math.max(max, r.modifiedOn.ms), watermark?.getTime() ?? 0);
       watermark = newest ? new Date(newest) : watermark;
       done += runs.length;
-      const missing = await fetchMissingContacts(orgId, context.client, rows.map((r) => r.contactUuid));
-      await withPgTransaction(async (client) => {
-        await applyContactPage(client, orgId, missing);
+      await writeRuns(orgId, context.client, rows, async (client) => {
         const counts = await applyRunPage(client, orgId, rows);
         await context.checkpoint(pgExecutor(client), { cursor: pages.at(-1)!.nextCursor, watermark, counts, progress: { ...progress, done } });
-      }, RESUMABLE);
+      });
     }
   },
 };
@@ -90,17 +84,17 @@ export const runsBackfillSyncer: Syncer = {
       let done = backfill.done;
       let completed = false;
       const walk = context.client.runs({ flow: backfill.flowUuid, reverse: true, paths: false, cursor: backfill.cursor });
-      for await (const page of prefetching(walk.pages())) {
-        const rows = page.items.filter((run) => run.flow.uuid === backfill.flowUuid).map((run) => mapRun(run, poll, context.org.timezone));
-        done += page.items.length;
-        completed = page.nextCursor === null;
-        const missing = await fetchMissingContacts(orgId, context.client, rows.map((r) => r.contactUuid));
-        await withPgTransaction(async (client) => {
-          await applyContactPage(client, orgId, missing);
+      for await (const pages of prefetching(inBatches(walk.pages(), RUNS_PER_WRITE))) {
+        const runs = pages.flatMap((page) => page.items);
+        const rows = runs.filter((run) => run.flow.uuid === backfill.flowUuid).map((run) => mapRun(run, poll, context.org.timezone));
+        const cursor = pages.at(-1)!.nextCursor;
+        done += runs.length;
+        completed = cursor === null;
+        await writeRuns(orgId, context.client, rows, async (client) => {
           const counts = await applyRunPage(client, orgId, rows);
-          await saveRunBackfill(client, orgId, poll.pollId, { cursor: page.nextCursor, done, completed });
+          await saveRunBackfill(client, orgId, poll.pollId, { cursor, done, completed });
           await context.checkpoint(pgExecutor(client), { counts, progress: { flowUuid: backfill.flowUuid, done } });
-        }, RESUMABLE);
+        });
       }
       if (!completed) {
         await withPgTransaction(async (client) => {

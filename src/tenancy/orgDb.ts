@@ -18,6 +18,8 @@ export const ORG_OWNED_MODELS = new Set<string>([
   'PollRun', 'Response', 'Answer', 'RunBackfill',
   'AnswerCounter', 'AnswerCounterDelta', 'ResponseCounter', 'ResponseCounterDelta',
   'PollRunStart', 'PollRunStartBatch', 'RunFetch',
+  // Dashboard (issue 6)
+  'ExportFile', 'ExportChunk',
 ]);
 
 const READ_OPS = new Set([

@@ -11,6 +11,11 @@ const files = {
   'bootstrap/bootstrap.rtl.min.css': 'bootstrap/dist/css/bootstrap.rtl.min.css',
   'bootstrap/bootstrap.bundle.min.js': 'bootstrap/dist/js/bootstrap.bundle.min.js',
   'chart.js/chart.umd.min.js': 'chart.js/dist/chart.umd.min.js',
+  'chartjs-chart-wordcloud/index.umd.min.js': 'chartjs-chart-wordcloud/build/index.umd.min.js',
+  'leaflet/leaflet.js': 'leaflet/dist/leaflet.js',
+  'leaflet/leaflet.css': 'leaflet/dist/leaflet.css',
+  'leaflet.fullscreen/Control.FullScreen.umd.js': 'leaflet.fullscreen/dist/Control.FullScreen.umd.js',
+  'leaflet.fullscreen/Control.FullScreen.css': 'leaflet.fullscreen/dist/Control.FullScreen.css',
 };
 
 for (const [target, source] of Object.entries(files)) {

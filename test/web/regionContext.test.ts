@@ -46,6 +46,23 @@ describe('region context (spec §5, §24.24)', () => {
     expect((await agent.post(host, '/session/include-subregions', { value: '0' })).status).toBe(303);
   });
 
+  it('takes a region from the link for that request only, within the reader\'s regions', async () => {
+    const org = await buildOrg();
+    const r = await buildRegions(org);
+    const supervisor = await buildUser(org, { role: 'supervisor' });
+    await orgDb(org.id).regionAccess.create({ data: { orgId: org.id, userId: supervisor.id, regionId: r.north.id } });
+    const agent = app.agent();
+    await agent.signIn(supervisor.email, TEST_PASSWORD);
+    const host = agent.host(org.subdomain);
+    expect((await agent.get(host, `/?region=${r.n2.id}`)).body).toMatch(/Region:<\/span> N2/);
+    // The stored choice is untouched: the next plain request is back on the default region.
+    expect((await agent.get(host, '/')).body).toMatch(/Region:<\/span> North/);
+    // A region outside the supervisor's, "all", or garbage falls back to the default, never widens access.
+    for (const query of [`region=${r.south.id}`, 'region=all', 'region=abc&sub=maybe']) {
+      expect((await agent.get(host, `/?${query}`)).body, query).toMatch(/Region:<\/span> North/);
+    }
+  });
+
   it('computes user and data regions for each role', async () => {
     const org = await buildOrg();
     const r = await buildRegions(org);

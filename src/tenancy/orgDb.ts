@@ -20,6 +20,8 @@ export const ORG_OWNED_MODELS = new Set<string>([
   'PollRunStart', 'PollRunStartBatch', 'RunFetch',
   // Dashboard (issue 6)
   'ExportFile', 'ExportChunk',
+  // Indicators, messages and the inbox (issue 7)
+  'Indicator', 'Message', 'MessageBatch', 'MessageRecipient', 'InboxMessage',
 ]);
 
 const READ_OPS = new Set([

@@ -55,6 +55,10 @@ export const EnvSchema = z
     RAPIDPRO_BUDGET_OFF: bool.default(false),
     /** How long a sync job's lease lasts without renewal: a killed worker blocks its (org, resource) this long at most. */
     SYNC_LEASE_SECONDS: z.coerce.number().int().min(5).default(120),
+    /** How far back the first inbox sync of an org reads RapidPro's messages (later syncs re-read the last 7 days). */
+    INBOX_FIRST_IMPORT_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+    /** CSV exports with more rows than this run as a job (src/exports/limits.ts; default 50,000). */
+    EXPORT_INLINE_ROW_LIMIT: z.coerce.number().int().min(0).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

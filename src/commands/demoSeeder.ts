@@ -3,6 +3,8 @@ import { createOrg, updateOrg } from './orgCreator.js';
 import { createUser } from './userCreator.js';
 import { seedRegistrationsDemo } from '../registrations/demoSeeder.js';
 import { setUpDemoOrg } from '../sync/demoSetup.js';
+import { seedIndicatorDemo } from '../indicators/demo.js';
+import { seedMessagesDemo } from '../messages/demoSeeder.js';
 import type { Role } from '../generated/prisma/client.js';
 
 export const DEMO_SUBDOMAIN = 'demo';
@@ -42,5 +44,7 @@ export async function seedDemo(rapidPro: { apiUrl: string; apiToken: string }): 
   const members = await db().orgMembership.findMany({ where: { orgId: org.id, role: { in: ['supervisor', 'viewer'] } }, orderBy: { role: 'asc' } });
   await setUpDemoOrg(org.id, members.map((m) => m.userId));
   await seedRegistrationsDemo(org.id);
+  await seedIndicatorDemo(org.id);
+  await seedMessagesDemo(org.id);
   return org.id;
 }

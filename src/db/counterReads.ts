@@ -17,14 +17,20 @@ export interface NumericTotals {
   squares: string;
 }
 
-/** Keyed rows plus the deltas not yet folded in: every read sees every committed change. */
-function both(table: 'answer_counters' | 'response_counters', columns: string, where: string): string {
+/**
+ * Keyed rows plus the deltas not yet folded in: every read sees every committed change.
+ * @param table the counter table.
+ * @param columns the columns to read (the same from both tables).
+ * @param where the condition, applied to both tables.
+ * @returns a parenthesised subquery to alias in a FROM clause.
+ */
+export function both(table: 'answer_counters' | 'response_counters', columns: string, where: string): string {
   const deltas = table === 'answer_counters' ? 'answer_counter_deltas' : 'response_counter_deltas';
   return `(SELECT ${columns} FROM ${table} WHERE ${where} UNION ALL SELECT ${columns} FROM ${deltas} WHERE ${where})`;
 }
 
 /** The scope's condition, given the numbers of its two query parameters. */
-const scopeSql = (group: number, regions: number) => `reporter_group_id = $${group} AND ($${regions}::int[] IS NULL OR region_id = ANY($${regions}::int[]))`;
+export const scopeSql = (group: number, regions: number) => `reporter_group_id = $${group} AND ($${regions}::int[] IS NULL OR region_id = ANY($${regions}::int[]))`;
 
 /**
  * The numeric totals of a question per poll run, for one same-day mode (D5: both are stored, so

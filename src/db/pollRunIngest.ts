@@ -7,13 +7,14 @@ export type RunPageCounts = Pick<SyncCounts, 'created' | 'updated' | 'skipped'>;
 
 /**
  * Applies one page of mapped runs of tracked polls to an org, on the page's pg connection (inside
- * its transaction), in three statements (spec §9.2–9.3 with D4/D5, §10.1):
- * 1. the daily universal poll run of each run's org-local day is created where no flow start of the
- *    poll claims the run (§23.1);
- * 2. responses are upserted by (org, run uuid) only when the run's modified_on is newer than the
- *    stored one (a re-read changes nothing, §24.7), with their answers (one per active question);
- *    runs of contacts unknown here or inactive are skipped (invariant 17);
- * 3. each touched (poll run, contact) keeps only its latest-created response active (§24.8), and each
+ * its transaction), in one statement and, only when the page overlaps stored rows, a second one
+ * (spec §9.2–9.3 with D4/D5, §10.1):
+ * 1. each run joins the poll run of its flow start, else the daily universal poll run of its
+ *    org-local day, created when missing (§23.1); responses are upserted by (org, run uuid) only
+ *    when the run's modified_on is newer than the stored one (a re-read changes nothing, §24.7), with
+ *    their answers (one per active question); runs of contacts unknown here or inactive are skipped
+ *    (invariant 17), and create no poll run;
+ * 2. each touched (poll run, contact) keeps only its latest-created response active (§24.8), and each
  *    touched (contact, question, org-local day) gets its lastValue and sumValue recomputed (§24.11–12).
  * @param client the page's connection, in a transaction.
  * @param orgId the org.
@@ -32,44 +33,59 @@ export async function applyRunPage(client: pg.PoolClient, orgId: number, runs: M
   const answers = page.flatMap((r) => r.answers.map((a) => ({ runUuid: r.runUuid, ...a })));
   // The stream and a backfill may hold pages of the same contact: one writer per org at a time keeps
   // "one active response per (poll run, contact)" true (each statement sees the other's commits).
-  await client.query(`SELECT pg_advisory_xact_lock(hashtext('poll-run-ingest'), $1)`, [orgId]);
-  // Every statement below reaches rows through an index, one probe per incoming row. On tables that
-  // grew since their last ANALYZE (any first import) the planner would otherwise pick whole-org scans.
-  await client.query('SET LOCAL enable_seqscan = off');
-
-  // Named statements: planned once per connection rather than on every page.
+  // Every statement below reaches rows through an index, one probe per incoming row: on tables that
+  // grew since their last ANALYZE (any first import) the planner would otherwise pick whole-org
+  // scans. Unanalyzed tables also make cost estimates high enough to JIT-compile each statement,
+  // which costs more than running it.
   await client.query({
-    name: 'ingest-daily-poll-runs',
-    text: `INSERT INTO poll_runs (org_id, poll_id, type, conducted_on, local_day, flow_start_uuids, created_at, updated_at)
-     SELECT $1, i.poll_id, 'universal', min(i.created_on::timestamptz), i.local_day::date, '{}', now(), now()
-     FROM unnest($2::int[], $3::text[], $4::text[], $5::varchar[], $6::varchar[]) AS i(poll_id, local_day, created_on, start_uuid, contact_uuid)
-     WHERE EXISTS (SELECT 1 FROM contacts c WHERE c.org_id = $1 AND c.uuid = i.contact_uuid AND c.is_active)
-       AND NOT EXISTS (SELECT 1 FROM poll_runs p WHERE p.org_id = $1 AND p.poll_id = i.poll_id
-                       AND p.type IN ('regional', 'propagated') AND i.start_uuid IS NOT NULL AND i.start_uuid = ANY(p.flow_start_uuids))
-     GROUP BY i.poll_id, i.local_day
-     ON CONFLICT (org_id, poll_id, type, local_day) DO NOTHING`,
-    values: [orgId, col((r) => r.pollId), col((r) => r.localDay), col((r) => r.createdOn.toISOString()), col((r) => r.startUuid), col((r) => r.contactUuid)],
+    name: 'ingest-lock',
+    text: `SELECT pg_advisory_xact_lock(hashtext('poll-run-ingest'), $1), set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`,
+    values: [orgId],
   });
 
+  // Unnamed statements, so each page's is planned for its tables as they are: a plan cached while
+  // they were small probes through whichever index tied then, for good. (plan_cache_mode would do
+  // the same, but also re-plans every foreign-key check of every row.)
   const { rows: [result] } = await client.query<{ created: number; updated: number; skipped: number; pairs: [number, number][] | null; groups: [number, number, string][] | null }>({
-    name: 'ingest-responses-answers',
     text: `WITH incoming AS (
        SELECT * FROM unnest($2::varchar[], $3::int[], $4::varchar[], $5::varchar[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
          AS u(run_uuid, poll_id, contact_uuid, start_uuid, local_day, created_on, updated_on, modified_on, status, exit_type, exited_on)
      ),
+     started AS (
+       -- The poll run whose flow start a run came from, once per start of the page (§23.1).
+       SELECT s.poll_id, s.start_uuid, (
+         SELECT p.id FROM poll_runs p WHERE p.org_id = $1 AND p.poll_id = s.poll_id
+           AND p.type IN ('regional', 'propagated') AND s.start_uuid = ANY(p.flow_start_uuids) ORDER BY p.id LIMIT 1) AS poll_run_id
+       FROM (SELECT DISTINCT poll_id, start_uuid FROM incoming WHERE start_uuid IS NOT NULL) s
+     ),
      resolved AS (
        -- One unique-index probe per run for its contact; unknown or inactive contacts drop out here.
-       SELECT i.*, c.id AS contact_id, c.region_id, c.group_ids,
-              COALESCE(
-                (SELECT p.id FROM poll_runs p WHERE p.org_id = $1 AND p.poll_id = i.poll_id
-                   AND p.type IN ('regional', 'propagated') AND i.start_uuid IS NOT NULL AND i.start_uuid = ANY(p.flow_start_uuids) ORDER BY p.id LIMIT 1),
-                (SELECT p.id FROM poll_runs p WHERE p.org_id = $1 AND p.poll_id = i.poll_id
-                   AND p.type = 'universal' AND p.local_day = i.local_day::date)) AS poll_run_id
+       SELECT i.*, c.id AS contact_id, c.region_id, c.group_ids, s.poll_run_id AS start_run_id
        FROM incoming i CROSS JOIN LATERAL (
          SELECT k.id, k.region_id, ARRAY(SELECT m.reporter_group_id FROM contact_reporter_groups m
                                          WHERE m.org_id = $1 AND m.contact_id = k.id ORDER BY 1) AS group_ids
          FROM contacts k WHERE k.org_id = $1 AND k.uuid = i.contact_uuid AND k.is_active OFFSET 0
        ) c
+       LEFT JOIN started s ON s.poll_id = i.poll_id AND s.start_uuid = i.start_uuid
+     ),
+     days AS (
+       -- Runs no flow start claims join the daily universal poll run of their org-local day (§23.1).
+       SELECT d.*, (SELECT p.id FROM poll_runs p WHERE p.org_id = $1 AND p.poll_id = d.poll_id AND p.type = 'universal' AND p.local_day = d.local_day) AS id
+       FROM (SELECT poll_id, local_day::date AS local_day, min(created_on::timestamptz) AS conducted_on
+             FROM resolved WHERE start_run_id IS NULL GROUP BY 1, 2) d
+     ),
+     new_days AS (
+       -- No other writer creates universal poll runs, and ingestion holds the org's lock: none can
+       -- appear between this statement's snapshot and its insert.
+       INSERT INTO poll_runs (org_id, poll_id, type, conducted_on, local_day, flow_start_uuids, created_at, updated_at)
+       SELECT $1, poll_id, 'universal', conducted_on, local_day, '{}', now(), now() FROM days WHERE id IS NULL
+       ON CONFLICT (org_id, poll_id, type, local_day) DO NOTHING
+       RETURNING id, poll_id, local_day
+     ),
+     daily AS (
+       SELECT poll_id, local_day, id FROM days WHERE id IS NOT NULL
+       UNION ALL
+       SELECT poll_id, local_day, id FROM new_days
      ),
      existing AS (
        SELECT e.* FROM resolved r CROSS JOIN LATERAL (
@@ -77,7 +93,10 @@ export async function applyRunPage(client: pg.PoolClient, orgId: number, runs: M
        ) e
      ),
      wanted AS (
-       SELECT r.*, e.id AS existing_id FROM resolved r LEFT JOIN existing e ON e.run_uuid = r.run_uuid
+       SELECT r.*, coalesce(r.start_run_id, d.id) AS poll_run_id, e.id AS existing_id
+       FROM resolved r
+       LEFT JOIN daily d ON r.start_run_id IS NULL AND d.poll_id = r.poll_id AND d.local_day = r.local_day::date
+       LEFT JOIN existing e ON e.run_uuid = r.run_uuid
        WHERE e.id IS NULL OR e.rapidpro_modified_on IS NULL OR r.modified_on::timestamptz > e.rapidpro_modified_on
      ),
      written AS (
@@ -154,7 +173,6 @@ export async function applyRunPage(client: pg.PoolClient, orgId: number, runs: M
   const groups = result!.groups ?? [];
   if (pairs.length || groups.length) {
     await client.query({
-      name: 'ingest-supersede-same-day',
       text: `WITH pairs AS (
          SELECT DISTINCT * FROM unnest($2::int[], $3::int[]) AS p(poll_run_id, contact_id)
        ),

@@ -1,4 +1,5 @@
-import type { Registration } from '../generated/prisma/client.js';
+import { randomUUID } from 'node:crypto';
+import type { OutboundMessage, Registration, Subscription, SubscriptionRequest } from '../generated/prisma/client.js';
 import { pgPool } from './pool.js';
 
 /** A registration as intake stores it: everything but the columns later steps fill in. */
@@ -37,4 +38,70 @@ export async function insertRegistrations(orgId: number, rows: NewRegistration[]
     column((r) => r.followupStatus), column((r) => r.createdBy), column((r) => r.createdAt),
   ]);
   return rows.map((r) => ({ ...r, orgId, operatorState: null, operatorRole: null, metricsAppliedAt: null, followupError: null, updatedAt: r.createdAt, updatedBy: r.createdBy }));
+}
+
+type Column = readonly [name: string, type: string];
+
+/** Inserts an org's rows in one statement, each column as one array parameter (as INSERT_SQL does). */
+async function insertColumns(table: string, columns: readonly Column[], orgId: number, rows: unknown[][]): Promise<void> {
+  if (!rows.length) return;
+  const names = columns.map(([name]) => name).join(', ');
+  const arrays = columns.map(([, type], i) => `$${i + 2}::${type}[]`).join(', ');
+  await pgPool().query(`INSERT INTO ${table} (org_id, ${names}) SELECT $1, ${names} FROM unnest(${arrays}) AS u(${names})`, [orgId, ...columns.map((_, i) => rows.map((row) => row[i]))]);
+}
+
+const SUBSCRIPTION_REQUEST_COLUMNS = [
+  ['id', 'uuid'], ['registration_id', 'uuid'], ['change_id', 'uuid'], ['identity', 'text'], ['messageset_id', 'int'], ['messageset_short_name', 'text'],
+  ['next_sequence_number', 'int'], ['lang', 'text'], ['schedule_id', 'int'], ['metadata', 'jsonb'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+] as const;
+
+/** A subscription request as follow-ups and changes plan it. */
+export type NewSubscriptionRequest = Pick<SubscriptionRequest, 'registrationId' | 'changeId' | 'identity' | 'messagesetId' | 'messagesetShortName' | 'nextSequenceNumber' | 'lang' | 'scheduleId' | 'metadata'>;
+
+/**
+ * Stores an org's planned subscription requests in one statement (a batch's follow-ups), pending
+ * delivery, and returns them as Prisma would have, without reading them back.
+ * @param orgId the org every request belongs to.
+ * @param rows the requests.
+ * @returns the stored rows.
+ */
+export async function insertSubscriptionRequests(orgId: number, rows: NewSubscriptionRequest[]): Promise<SubscriptionRequest[]> {
+  const now = new Date();
+  const stored = rows.map((r) => ({ ...r, id: randomUUID(), orgId, deliveryStatus: 'pending', lastError: null, createdAt: now, updatedAt: now }));
+  await insertColumns('subscription_requests', SUBSCRIPTION_REQUEST_COLUMNS, orgId, stored.map((r) => [
+    r.id, r.registrationId, r.changeId, r.identity, r.messagesetId, r.messagesetShortName, r.nextSequenceNumber, r.lang, r.scheduleId, JSON.stringify(r.metadata), now, now,
+  ]));
+  return stored;
+}
+
+const SUBSCRIPTION_COLUMNS = [
+  ['id', 'uuid'], ['identity', 'text'], ['messageset_id', 'int'], ['messageset_short_name', 'text'], ['next_sequence_number', 'int'], ['lang', 'text'],
+  ['schedule_id', 'int'], ['metadata', 'jsonb'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+] as const;
+
+/**
+ * Creates an org's local subscriptions (the local messaging service) in one statement, active.
+ * @param orgId the org.
+ * @param rows the subscriptions.
+ */
+export async function insertSubscriptions(orgId: number, rows: Pick<Subscription, 'identity' | 'messagesetId' | 'messagesetShortName' | 'nextSequenceNumber' | 'lang' | 'scheduleId' | 'metadata'>[]): Promise<void> {
+  const now = new Date();
+  await insertColumns('subscriptions', SUBSCRIPTION_COLUMNS, orgId, rows.map((r) => [
+    randomUUID(), r.identity, r.messagesetId, r.messagesetShortName, r.nextSequenceNumber, r.lang, r.scheduleId, JSON.stringify(r.metadata), now, now,
+  ]));
+}
+
+const OUTBOUND_COLUMNS = [
+  ['id', 'uuid'], ['to_identity', 'text'], ['to_addr', 'text'], ['content', 'text'], ['metadata', 'jsonb'], ['adapter', 'text'], ['status', 'text'],
+  ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+] as const;
+
+/**
+ * Logs an org's outbound messages (the message sender's log) in one statement.
+ * @param orgId the org.
+ * @param rows the messages.
+ */
+export async function insertOutboundMessages(orgId: number, rows: Pick<OutboundMessage, 'toIdentity' | 'toAddr' | 'content' | 'metadata' | 'adapter' | 'status'>[]): Promise<void> {
+  const now = new Date();
+  await insertColumns('outbound_messages', OUTBOUND_COLUMNS, orgId, rows.map((r) => [randomUUID(), r.toIdentity, r.toAddr, r.content, JSON.stringify(r.metadata), r.adapter, r.status, now, now]));
 }

@@ -18,12 +18,22 @@ import { reconcileMetricsTask } from './tasks/ReconcileMetricsTask.js';
 import { recomputeMetricsTask } from './tasks/RecomputeMetricsTask.js';
 import { registrationFollowupTask } from './tasks/RegistrationFollowupTask.js';
 import { sweepMetricsTask } from './tasks/SweepMetricsTask.js';
+// Dashboard exports (issue 6)
+import { exportTask } from './tasks/ExportTask.js';
+import { purgeExportsTask } from './tasks/PurgeExportsTask.js';
+// Messages (issue 7)
+import { broadcastStatusTask } from './tasks/BroadcastStatusTask.js';
+import { sendMessageTask } from './tasks/SendMessageTask.js';
 
 /** Every task the worker runs, by name. Register new tasks here. */
 export const TASKS: Task<z.ZodType>[] = [sendMailTask, purgeExpiredTask, syncTask, syncFanOutTask, remapContactsTask, pushContactTask, startPollRunTask, fetchRunsTask,
   registrationFollowupTask, applyRegistrationChangeTask, applyMetricsTask, emitMetricsTask, sweepMetricsTask, reconcileMetricsTask, recomputeMetricsTask,
   // Counters (issue 5)
-  squashCountersTask, checkCountersTask];
+  squashCountersTask, checkCountersTask,
+  // Dashboard exports (issue 6)
+  exportTask, purgeExportsTask,
+  // Messages (issue 7)
+  sendMessageTask, broadcastStatusTask];
 
 /**
  * Finds a task by its job name.

@@ -26,14 +26,15 @@ export async function* prefetching<T>(source: AsyncIterable<T>): AsyncGenerator<
  * consumer writes several API pages in one transaction: fewer, larger statements.
  * @param pages the pages.
  * @param minItems items per batch.
+ * @param size how many items a page counts for (by default its items).
  * @returns batches of consecutive pages.
  */
-export async function* inBatches<P extends { items: unknown[] }>(pages: AsyncIterable<P>, minItems: number): AsyncGenerator<P[]> {
+export async function* inBatches<P extends { items: unknown[] }>(pages: AsyncIterable<P>, minItems: number, size: (page: P) => number = (page) => page.items.length): AsyncGenerator<P[]> {
   let batch: P[] = [];
   let items = 0;
   for await (const page of pages) {
     batch.push(page);
-    items += page.items.length;
+    items += size(page);
     if (items >= minItems) {
       yield batch;
       batch = [];

@@ -15,6 +15,12 @@ export const ROLE_CAPABILITIES = {
   'polls:read': ['admin', 'supervisor', 'viewer'],
   'polls:manage': ['admin'],
   'polls:start': ['admin', 'supervisor'],
+  'indicators:read': ['admin', 'supervisor', 'viewer'],
+  'indicators:manage': ['admin', 'supervisor'],
+  // Messages and the inbox (issue 7; D1: viewers see neither; the message log is for admins, §17.10)
+  'messages:send': ['admin', 'supervisor'],
+  'messages:read': ['admin'],
+  'inbox:read': ['admin', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ROLE_CAPABILITIES;

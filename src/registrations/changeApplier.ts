@@ -1,7 +1,7 @@
 import { orgDb } from '../tenancy/orgDb.js';
 import { adaptersFor, type Adapters } from './adapters/index.js';
 import { loadConfig, type RegistrationConfig } from './config.js';
-import { deliverSubscriptionRequest } from './followup.js';
+import { deliverSubscriptionRequests } from './delivery.js';
 import { motherShortName, planSubscription, type PlannedSubscription } from './subscriptions.js';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
@@ -104,16 +104,15 @@ export async function applyChange(orgId: number, changeId: string): Promise<stri
     let requests = await scoped.subscriptionRequest.findMany({ where: { changeId } });
     if (!requests.length) {
       const planned = await plans(orgId, { ...change, data: change.data as Record<string, unknown> }, adapters, config);
-      await scoped.subscriptionRequest.createMany({
+      requests = await scoped.subscriptionRequest.createManyAndReturn({
         data: planned.map((p) => ({
           orgId, changeId, identity: p.identity, messagesetId: p.messagesetId, messagesetShortName: p.shortName,
           nextSequenceNumber: p.nextSequenceNumber, lang: p.lang, scheduleId: p.scheduleId, metadata: p.metadata as object,
         })),
       });
-      requests = await scoped.subscriptionRequest.findMany({ where: { changeId } });
     }
-    const delivered = await Promise.all(requests.map((r) => deliverSubscriptionRequest(orgId, adapters, r.id)));
-    if (delivered.includes(false)) throw new Error('a subscription request was not delivered');
+    const undelivered = await deliverSubscriptionRequests(orgId, adapters, requests);
+    if (undelivered.size) throw new Error(`a subscription request was not delivered: ${[...undelivered.values()][0]}`);
     await scoped.registrationChange.updateMany({ where: { id: changeId }, data: { status: 'applied', error: null } });
     return 'applied';
   } catch (error) {

@@ -1,25 +1,85 @@
+import { insertSubscriptionRequests, type NewSubscriptionRequest } from '../db/registrations.js';
 import type { Registration, SubscriptionRequest } from '../generated/prisma/client.js';
 import { orgDb } from '../tenancy/orgDb.js';
 import { adaptersFor, type Adapters } from './adapters/index.js';
 import { loadConfig, type RegistrationConfig } from './config.js';
-import { householdShortName, motherShortName, planSubscription, type PlannedSubscription } from './subscriptions.js';
+import { deliverSubscriptionRequests } from './delivery.js';
+import { cachedCatalogue, householdShortName, motherShortName, planSubscription, type MessagesetCatalogue, type PlannedSubscription } from './subscriptions.js';
+import { sendWelcomes } from './welcome.js';
 
 const TRACK: Record<string, string> = { prebirth: 'prebirth', postbirth: 'postbirth', public: 'public', loss: 'miscarriage' };
 
-async function closePublicSubscriptions(orgId: number, adapters: Adapters, registration: Registration) {
-  const close = async (identity: string, contains: string) => {
-    const subscriptions = await adapters.messaging.listSubscriptions({ identity, active: true, completed: false, messagesetContains: contains });
-    for (const s of subscriptions) await adapters.messaging.updateSubscription(s.id, { active: false, metadata: { ...(s.metadata ?? {}), converted_full: 'true' } });
-  };
-  await close(registration.motherId, 'public.mother');
-  const lastPublic = await orgDb(orgId).registration.findFirst({
-    where: { motherId: registration.motherId, stage: 'public', validationStatus: 'valid', id: { not: registration.id } },
-    orderBy: { createdAt: 'desc' },
-  });
-  if (lastPublic?.receiverId && lastPublic.receiverId !== registration.motherId) await close(lastPublic.receiverId, 'public.household');
+/** The outcome of a batch of follow-ups. */
+export interface FollowupOutcome {
+  /** Registrations followed up now. */
+  done: number;
+  /** Registration id → why its follow-up failed (it stays retryable). */
+  failed: Map<string, string>;
 }
 
-async function plan(adapters: Adapters, r: Registration, config: RegistrationConfig): Promise<PlannedSubscription[]> {
+function byRegistration(requests: SubscriptionRequest[], into = new Map<string, SubscriptionRequest[]>()) {
+  for (const r of requests) into.set(r.registrationId!, [...(into.get(r.registrationId!) ?? []), r]);
+  return into;
+}
+
+/**
+ * The household whose public subscriptions each mother's conversion also closes (spec §6 step 1):
+ * the receiver of her most recent valid public registration, when it is not herself.
+ */
+async function publicHouseholds(orgId: number, rows: Registration[]): Promise<Map<string, string>> {
+  const mothers = [...new Set(rows.filter((r) => r.stage !== 'public').map((r) => r.motherId))];
+  const households = new Map<string, string>();
+  if (!mothers.length) return households;
+  const publics = await orgDb(orgId).registration.findMany({
+    where: { motherId: { in: mothers }, stage: 'public', validationStatus: 'valid' },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { motherId: true, receiverId: true },
+  });
+  const seen = new Set<string>();
+  for (const { motherId, receiverId } of publics) {
+    if (seen.has(motherId)) continue;
+    seen.add(motherId);
+    if (receiverId && receiverId !== motherId) households.set(motherId, receiverId);
+  }
+  return households;
+}
+
+/**
+ * Splits a batch (oldest first) into parts that can each close public subscriptions first and
+ * subscribe after, with the outcome of following up one by one: a part ends before a registration
+ * whose closing would reach an identity a public registration of the same part subscribes.
+ */
+function parts(rows: Registration[], households: Map<string, string>): Registration[][] {
+  const result: Registration[][] = [[]];
+  let subscribed = new Set<string>();
+  for (const r of rows) {
+    if (r.stage === 'public') [r.motherId, r.receiverId].forEach((id) => id && subscribed.add(id));
+    else if ([r.motherId, households.get(r.motherId)].some((id) => id && subscribed.has(id))) {
+      result.push([]);
+      subscribed = new Set();
+    }
+    result.at(-1)!.push(r);
+  }
+  return result.filter((p) => p.length);
+}
+
+/** Closes the public-track subscriptions of a part's converted mothers and their households (spec §6 step 1). */
+async function closePublicSubscriptions(adapters: Adapters, part: Registration[], households: Map<string, string>, failed: Map<string, string>) {
+  const converted = part.filter((r) => r.stage !== 'public');
+  const mothers = [...new Set(converted.map((r) => r.motherId))];
+  const homes = [...new Set(mothers.flatMap((m) => households.get(m) ?? []))];
+  try {
+    for (const [identity, contains] of [[mothers, 'public.mother'], [homes, 'public.household']] as const) {
+      if (!identity.length) continue;
+      const subscriptions = await adapters.messaging.listSubscriptions({ identity: [...identity], active: true, completed: false, messagesetContains: contains });
+      for (const s of subscriptions) await adapters.messaging.updateSubscription(s.id, { active: false, metadata: { ...(s.metadata ?? {}), converted_full: 'true' } });
+    }
+  } catch (error) {
+    for (const r of converted) failed.set(r.id, (error as Error).message);
+  }
+}
+
+async function plan(catalogue: MessagesetCatalogue, r: Registration, config: RegistrationConfig): Promise<PlannedSubscription[]> {
   const data = r.data as Record<string, unknown>;
   const track = TRACK[r.stage]!;
   const weeks = r.stage === 'prebirth' ? r.pregWeek : r.stage === 'postbirth' ? r.babyAge : null;
@@ -27,9 +87,9 @@ async function plan(adapters: Adapters, r: Registration, config: RegistrationCon
   const audio = r.stage !== 'public' && typeof data.voice_days === 'string' && data.voice_days !== '';
   const msgType = audio ? 'audio' : String(data.msg_type ?? 'text');
   const motherMetadata = audio ? { prepend_next_delivery: `${config.publicAssetBaseUrl}/${lang}_welcome_mother.mp3` } : {};
-  const plans = [await planSubscription(adapters.messaging, { identity: r.motherId, shortName: motherShortName(track, weeks, msgType, data.voice_days, data.voice_times), weeks, lang, metadata: motherMetadata }, config)];
+  const plans = [await planSubscription(catalogue, { identity: r.motherId, shortName: motherShortName(track, weeks, msgType, data.voice_days, data.voice_times), weeks, lang, metadata: motherMetadata }, config)];
   if (data.msg_receiver !== 'mother_only' && r.stage !== 'loss' && typeof data.receiver_id === 'string') {
-    plans.push(await planSubscription(adapters.messaging, {
+    plans.push(await planSubscription(catalogue, {
       identity: data.receiver_id, shortName: householdShortName(track), weeks, lang,
       metadata: { prepend_next_delivery: `${config.publicAssetBaseUrl}/${lang}_welcome_household.mp3` },
     }, config));
@@ -37,82 +97,76 @@ async function plan(adapters: Adapters, r: Registration, config: RegistrationCon
   return plans;
 }
 
-async function sendWelcome(adapters: Adapters, r: Registration, config: RegistrationConfig) {
-  const data = r.data as Record<string, unknown>;
-  const receiver = String(data.msg_receiver ?? '');
-  const householdOnly = config.householdOnlyReceivers.includes(receiver);
-  const targets: string[] = [];
-  if (r.stage === 'public') {
-    if (!householdOnly) targets.push(r.motherId);
-    if (receiver !== 'mother_only' && typeof data.receiver_id === 'string' && data.receiver_id !== r.motherId) targets.push(data.receiver_id);
-  } else if (!(typeof data.voice_days === 'string' && data.voice_days !== '')) {
-    targets.push(householdOnly && typeof data.receiver_id === 'string' ? data.receiver_id : r.motherId);
-  }
-  for (const identity of targets) {
-    const address = await adapters.identityStore.getDefaultAddress(identity, 'msisdn');
-    await adapters.sender.send({ toIdentity: identity, ...(address ? { toAddr: address } : {}), content: config.welcomeText, metadata: { registration: r.id } });
-  }
-}
-
-/**
- * Hands a subscription request to the messaging service and records the outcome on its row.
- * @param orgId the org.
- * @param adapters the org's adapters.
- * @param requestOrId the SubscriptionRequest, or its id.
- * @returns true when delivered.
- */
-export async function deliverSubscriptionRequest(orgId: number, adapters: Adapters, requestOrId: string | SubscriptionRequest): Promise<boolean> {
-  const scoped = orgDb(orgId).subscriptionRequest;
-  // The caller may hand over the row it has just read or written, saving a read.
-  const request = typeof requestOrId === 'string' ? await scoped.findFirst({ where: { id: requestOrId } }) : requestOrId;
-  const requestId = request?.id ?? '';
-  if (!request || request.deliveryStatus === 'delivered') return true;
-  try {
-    await adapters.messaging.submitSubscriptionRequest({
-      identity: request.identity, messageset: request.messagesetId, next_sequence_number: request.nextSequenceNumber, lang: request.lang,
-      schedule: request.scheduleId, metadata: request.metadata as Record<string, unknown>, ...({ messageset_short_name: request.messagesetShortName }),
-    });
-    await scoped.updateMany({ where: { id: requestId }, data: { deliveryStatus: 'delivered', lastError: null } });
-    return true;
-  } catch (error) {
-    await scoped.updateMany({ where: { id: requestId }, data: { deliveryStatus: 'failed', lastError: (error as Error).message.slice(0, 500) } });
-    return false;
-  }
-}
-
-/**
- * Runs the follow-up of a valid registration (spec §6): closes public-track subscriptions, plans the
- * mother's (and household's) subscription requests once, hands them off, and sends the welcome.
- * Safe to run again: requests are planned once and only undelivered ones are handed off again.
- * @param orgId the org.
- * @param registrationId the registration.
- * @returns the follow-up status, or null when there is nothing to do.
- */
-export async function followUpRegistration(orgId: number, registrationId: string): Promise<string | null> {
-  const scoped = orgDb(orgId);
-  const registration = await scoped.registration.findFirst({ where: { id: registrationId } });
-  if (!registration || registration.validationStatus !== 'valid' || registration.followupStatus === 'done') return null;
-  const config = await loadConfig(orgId);
-  const adapters = adaptersFor(orgId, config);
-  try {
-    let requests = await scoped.subscriptionRequest.findMany({ where: { registrationId }, orderBy: { createdAt: 'asc' } });
-    if (!requests.length) {
-      if (registration.stage !== 'public') await closePublicSubscriptions(orgId, adapters, registration);
-      const plans = await plan(adapters, registration, config);
-      requests = await scoped.subscriptionRequest.createManyAndReturn({
-        data: plans.map((p) => ({
-          orgId, registrationId, identity: p.identity, messagesetId: p.messagesetId, messagesetShortName: p.shortName,
-          nextSequenceNumber: p.nextSequenceNumber, lang: p.lang, scheduleId: p.scheduleId, metadata: p.metadata as object,
-        })),
-      });
+/** Plans the subscription requests of a part's registrations and stores them in one insert. */
+async function storePlans(orgId: number, catalogue: MessagesetCatalogue, part: Registration[], config: RegistrationConfig, failed: Map<string, string>) {
+  const rows: NewSubscriptionRequest[] = [];
+  for (const r of part.filter((p) => !failed.has(p.id))) {
+    try {
+      rows.push(...(await plan(catalogue, r, config)).map((p) => ({
+        registrationId: r.id, changeId: null, identity: p.identity, messagesetId: p.messagesetId, messagesetShortName: p.shortName,
+        nextSequenceNumber: p.nextSequenceNumber, lang: p.lang, scheduleId: p.scheduleId, metadata: p.metadata as object,
+      })));
+    } catch (error) {
+      failed.set(r.id, (error as Error).message);
     }
-    const delivered = await Promise.all(requests.map((r) => deliverSubscriptionRequest(orgId, adapters, r)));
-    if (delivered.includes(false)) throw new Error('a subscription request was not delivered');
-    await sendWelcome(adapters, registration, config);
-    await scoped.registration.updateMany({ where: { id: registrationId }, data: { followupStatus: 'done', followupError: null } });
-    return 'done';
+  }
+  return insertSubscriptionRequests(orgId, rows);
+}
+
+/**
+ * Runs the follow-up of a batch of valid registrations (spec §6) with set-based work: closes the
+ * public-track subscriptions of the converted mothers, plans every subscription request once (one
+ * insert), hands them off in one call, sends the welcomes in one call, and marks the batch done in
+ * one update. A registration that fails is marked `failed` with its reason; the others go on.
+ * Safe to run again: done ones are skipped, requests are planned once, and only undelivered ones
+ * are handed off again.
+ * @param orgId the org.
+ * @param registrationIds the registrations (invalid or done ones are skipped).
+ * @returns how many were done and which failed.
+ */
+export async function followUpRegistrations(orgId: number, registrationIds: string[]): Promise<FollowupOutcome> {
+  const scoped = orgDb(orgId);
+  const registrations = await scoped.registration.findMany({
+    where: { id: { in: registrationIds }, validationStatus: 'valid', OR: [{ followupStatus: null }, { followupStatus: { not: 'done' } }] },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
+  const failed = new Map<string, string>();
+  if (!registrations.length) return { done: 0, failed };
+  try {
+    const config = await loadConfig(orgId);
+    const adapters = adaptersFor(orgId, config);
+    const requests = byRegistration(await scoped.subscriptionRequest.findMany({ where: { registrationId: { in: registrations.map((r) => r.id) } }, orderBy: { createdAt: 'asc' } }));
+    const planned = new Set(requests.keys());
+    const fresh = registrations.filter((r) => !planned.has(r.id));
+    const catalogue = cachedCatalogue(adapters.messaging);
+    const households = await publicHouseholds(orgId, fresh);
+    const undelivered = new Map<string, string>();
+    for (const part of parts(fresh, households)) {
+      await closePublicSubscriptions(adapters, part, households, failed);
+      const stored = await storePlans(orgId, catalogue, part, config, failed);
+      byRegistration(stored, requests);
+      for (const [id, error] of await deliverSubscriptionRequests(orgId, adapters, stored)) undelivered.set(id, error);
+    }
+    // Registrations planned by an earlier attempt: hand off what is left.
+    const earlier = registrations.filter((r) => planned.has(r.id)).flatMap((r) => requests.get(r.id)!);
+    for (const [id, error] of await deliverSubscriptionRequests(orgId, adapters, earlier)) undelivered.set(id, error);
+    for (const r of registrations) {
+      const error = (requests.get(r.id) ?? []).map((q) => undelivered.get(q.id)).find(Boolean);
+      if (error && !failed.has(r.id)) failed.set(r.id, `a subscription request was not delivered: ${error}`);
+    }
+    for (const [id, error] of await sendWelcomes(adapters, registrations.filter((r) => !failed.has(r.id)), config)) failed.set(id, error);
   } catch (error) {
-    await scoped.registration.updateMany({ where: { id: registrationId }, data: { followupStatus: 'failed', followupError: (error as Error).message.slice(0, 500) } });
+    // Unexpected (the database, say): the whole batch is retried.
+    for (const r of registrations) failed.set(r.id, (error as Error).message);
+    await markFailed(orgId, failed);
     throw error;
   }
+  const done = registrations.filter((r) => !failed.has(r.id)).map((r) => r.id);
+  if (done.length) await scoped.registration.updateMany({ where: { id: { in: done } }, data: { followupStatus: 'done', followupError: null } });
+  await markFailed(orgId, failed);
+  return { done: done.length, failed };
+}
+
+async function markFailed(orgId: number, failed: Map<string, string>) {
+  for (const [id, error] of failed) await orgDb(orgId).registration.updateMany({ where: { id }, data: { followupStatus: 'failed', followupError: error.slice(0, 500) } });
 }

@@ -27,16 +27,34 @@ export function nextSequenceNumber(track: string, range: string, weeks: number |
   return Math.max(1, n);
 }
 
+/** The part of the messaging service that planning reads: messagesets and their schedules. */
+export type MessagesetCatalogue = Pick<MessagingService, 'findMessagesetByShortName' | 'getSchedule'>;
+
+/**
+ * Remembers the messagesets and schedules a batch looks up, so that a batch asks the messaging
+ * service once per messageset rather than once per registration.
+ * @param messaging the messaging adapter.
+ * @returns the same look-ups, each made once.
+ */
+export function cachedCatalogue(messaging: MessagesetCatalogue): MessagesetCatalogue {
+  const sets = new Map<string, ReturnType<MessagesetCatalogue['findMessagesetByShortName']>>();
+  const schedules = new Map<number, ReturnType<MessagesetCatalogue['getSchedule']>>();
+  return {
+    findMessagesetByShortName: (shortName) => sets.get(shortName) ?? sets.set(shortName, messaging.findMessagesetByShortName(shortName)).get(shortName)!,
+    getSchedule: (id) => schedules.get(id) ?? schedules.set(id, messaging.getSchedule(id)).get(id)!,
+  };
+}
+
 /**
  * Resolves a messageset by short name and works out where the identity starts.
- * @param messaging the messaging adapter.
+ * @param messaging the messaging adapter (or a cached catalogue of it).
  * @param input identity, short name, weeks, language and metadata.
  * @param config the org's configuration.
  * @returns the plan.
  * @throws Error when the messageset does not exist (the job retries, then records the failure).
  */
 export async function planSubscription(
-  messaging: MessagingService,
+  messaging: MessagesetCatalogue,
   input: { identity: string; shortName: string; weeks: number | null; lang: string; metadata?: Record<string, unknown>; sequence?: number },
   config: RegistrationConfig,
 ): Promise<PlannedSubscription> {

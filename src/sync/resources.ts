@@ -8,6 +8,7 @@ export const SYNC_RESOURCES = {
   contacts: { everyMs: 5 * 60_000 },
   runs: { everyMs: 5 * 60_000 },
   'runs-backfill': { everyMs: 5 * 60_000 },
+  inbox: { everyMs: 5 * 60_000 },
 } as const;
 
 export type SyncResource = keyof typeof SYNC_RESOURCES;
@@ -20,7 +21,7 @@ export interface SyncCounts {
   deactivated?: number;
   deleted?: number;
   failed?: number;
-  /** Rows left alone on purpose (runs of contacts unknown here or inactive, invariant 17). */
+  /** Rows left alone on purpose (runs or messages of contacts unknown here, runs of inactive ones, invariant 17). */
   skipped?: number;
 }
 

@@ -5,6 +5,7 @@ import { contactsSyncer } from './resources/contacts.js';
 import { fieldsSyncer } from './resources/fields.js';
 import { flowsSyncer } from './resources/flows.js';
 import { groupsSyncer } from './resources/groups.js';
+import { inboxSyncer } from './resources/inbox.js';
 import { runsBackfillSyncer, runsSyncer } from './resources/runs.js';
 import { workspaceSyncer } from './resources/workspace.js';
 
@@ -18,4 +19,5 @@ export const SYNCERS: Record<SyncResource, Syncer> = {
   contacts: contactsSyncer,
   runs: runsSyncer,
   'runs-backfill': runsBackfillSyncer,
+  inbox: inboxSyncer,
 };

@@ -27,11 +27,20 @@ import { usersRouter } from './routes/users/router.js';
 import { contactsRouter } from './routes/contacts/router.js';
 import { orgRouter } from './routes/org/router.js';
 import { regionsRouter } from './routes/regions/router.js';
+import { apiBodyErrors } from './routes/api/errors.js';
 import { apiV1Router, tokenApiRouter } from './routes/api/router.js';
 import { registrationsRouter } from './routes/registrations/router.js';
 import { sourcesRouter } from './routes/registrations/sources.js';
 import { pollsRouter } from './routes/polls/router.js';
 import { pollRunsRouter } from './routes/pollruns/router.js';
+import { boundariesRouter } from './routes/boundaries/router.js';
+import { exportsRouter } from './routes/exports/router.js';
+import { participationRouter } from './routes/participation/router.js';
+import { dashboardApiRouter } from './routes/dashboardApi/router.js';
+import { indicatorsRouter } from './routes/indicators/router.js';
+import { pollQuestionsRouter } from './routes/indicators/questionsApi.js';
+import { messagesRouter } from './routes/messages/router.js';
+import { inboxRouter } from './routes/inbox/router.js';
 import { configureViews } from './views.js';
 
 const staticDir = fileURLToPath(new URL('../../static', import.meta.url));
@@ -42,7 +51,7 @@ export function routers() {
   return {
     everyHost: [systemRouter, authRouter, profileRouter],
     baseHost: [chooserRouter, manageRouter()],
-    orgHost: [homeRouter, usersRouter, regionsRouter, orgRouter, contactsRouter, apiV1Router, registrationsRouter, sourcesRouter, pollsRouter, pollRunsRouter],
+    orgHost: [homeRouter, usersRouter, regionsRouter, orgRouter, contactsRouter, apiV1Router, registrationsRouter, sourcesRouter, pollsRouter, pollRunsRouter, dashboardApiRouter, indicatorsRouter, pollQuestionsRouter, participationRouter, exportsRouter, boundariesRouter, messagesRouter, inboxRouter],
   };
 }
 
@@ -75,6 +84,8 @@ export function createApp(logger: Logger): Express {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
+        // Recorded answers play from RapidPro's storage (the responses tab, spec §17.8).
+        mediaSrc: ["'self'", 'https:'],
         connectSrc: ["'self'"],
         fontSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
@@ -88,6 +99,7 @@ export function createApp(logger: Logger): Express {
   app.use('/static', express.static(staticDir, { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
   app.use(express.urlencoded({ extended: true, limit: '1mb' }));
   app.use(express.json({ limit: '1mb' }));
+  app.use('/api/v1', apiBodyErrors());
   // Source-token API calls need none of the page middleware below, which costs more than intake itself.
   app.use(tokenApiRouter);
   app.use(multer({ storage: multer.memoryStorage(), limits: UPLOAD_LIMITS }).any());

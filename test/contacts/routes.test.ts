@@ -239,3 +239,62 @@ describe('creating, editing and deleting contacts', () => {
     expect((await agent.get(host, '/contacts')).body).not.toContain('Failing');
   });
 });
+
+describe('contacts and poll runs (issue 6)', () => {
+  it('adds the three latest poll runs of the picked region as columns: a check mark when complete, else a clock (§17.9)', async () => {
+    const { buildDashboardOrg, buildDayOfRuns } = await import('../exports/support.js');
+    const { db } = await import('../../src/db/client.js');
+    const s = await buildDashboardOrg();
+    const day = await buildDayOfRuns(s);
+    const regional = await db().pollRun.create({ data: { orgId: s.org.id, pollId: s.poll.id, type: 'regional', regionId: s.north.id, conductedOn: new Date('2024-03-06T08:00:00Z') } });
+    const south = await db().pollRun.create({ data: { orgId: s.org.id, pollId: s.poll.id, type: 'regional', regionId: s.south.id, conductedOn: new Date('2024-03-07T08:00:00Z') } });
+    const { amina, cat, chidi } = s.contacts;
+    await db().response.create({ data: { orgId: s.org.id, pollRunId: regional.id, pollId: s.poll.id, contactId: cat.id, createdOn: regional.conductedOn, updatedOn: regional.conductedOn, status: 'C', regionId: s.north.id, contactCounted: true } });
+    const { agent, host } = await signedIn(s.org, 'admin');
+
+    // "All regions": no poll-run columns.
+    const all = await agent.get(host, '/contacts');
+    expect(all.body).not.toContain('Weekly Survey (');
+    const north = await agent.get(host, `/contacts?region=${s.north.id}`);
+    const headings = [...north.body.matchAll(/<th class="text-center"><a href="\/pollruns\/(\d+)\/participation">([^<]+)<\/a><\/th>/g)].map((m) => [Number(m[1]), m[2]]);
+    // The South poll run is not visible from North.
+    expect(headings).toEqual([[regional.id, 'Weekly Survey (2024-03-06)'], [day.id, 'Weekly Survey (2024-03-05)']]);
+    expect(south.id).toBeGreaterThan(0);
+    const marks = (contactId: number) => {
+      const row = new RegExp(`href="/contacts/${contactId}"[\\s\\S]*?</tr>`).exec(north.body)![0];
+      return [...row.matchAll(/<span class="visually-hidden">(Complete|Not complete)<\/span>/g)].map((m) => m[1]);
+    };
+    expect(marks(cat.id)).toEqual(['Complete', 'Complete']);
+    expect(marks(amina.id)).toEqual(['Not complete', 'Complete']);
+    expect(marks(chidi.id)).toEqual(['Not complete', 'Not complete']);
+  });
+
+  it('lists a contact\'s active responses with numbered answers; refuses viewers, outsiders and other regions (§17.9)', async () => {
+    const { buildDashboardOrg, buildDayOfRuns } = await import('../exports/support.js');
+    const s = await buildDashboardOrg();
+    const day = await buildDayOfRuns(s);
+    const { amina, ben, chidi } = s.contacts;
+    const { agent, host } = await signedIn(s.org, 'admin');
+    const summary = await agent.get(host, `/contacts/${amina.id}`);
+    expect(summary.body).toContain(`href="/contacts/${amina.id}/responses"`);
+    const page = await agent.get(host, `/contacts/${amina.id}/responses`);
+    expect(page.status).toBe(200);
+    // One active response (the superseded morning run is not listed); the category for closed questions.
+    expect(page.body).toContain('1 responses');
+    expect(page.body).toContain(`href="/pollruns/${day.id}"`);
+    const lines = [...page.body.matchAll(/<div>(\d\. [^<]*)<\/div>/g)].map((m) => m[1]!.replace(/&quot;/g, '"'));
+    expect(lines).toEqual(['1. Pupils: Few', '2. Weather: Rainy', '3. Comment: Hello, "world" — ça va', '4. Voice note: ']);
+    expect((await agent.get(host, `/contacts/${ben.id}/responses`)).body).toContain('<em>No response</em>');
+    expect((await agent.get(host, `/contacts/${chidi.id}/responses`)).body).toContain('3. Comment: =1+2');
+
+    const viewer = await signedIn(s.org, 'viewer');
+    expect((await viewer.agent.get(viewer.host, `/contacts/${amina.id}/responses`)).status).toBe(403);
+    const supervisor = await signedIn(s.org, 'supervisor', [s.south.id]);
+    expect((await supervisor.agent.get(supervisor.host, `/contacts/${amina.id}/responses`)).status).toBe(404);
+    expect((await supervisor.agent.get(supervisor.host, `/contacts/${ben.id}/responses`)).status).toBe(200);
+    const outsider = await signedIn(await buildOrg(), 'admin');
+    expect((await outsider.agent.get(host, `/contacts/${amina.id}/responses`)).status).toBe(404);
+    const anonymous = app.agent();
+    expect((await anonymous.get(host, `/contacts/${amina.id}/responses`)).location).toBe(`/login?next=%2Fcontacts%2F${amina.id}%2Fresponses`);
+  });
+});

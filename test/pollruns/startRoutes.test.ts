@@ -78,7 +78,7 @@ describe('starting a poll: who may', () => {
     expect(home.body).not.toContain('action="/pollruns"');
     expect((await viewer.agent.post(viewer.host, '/pollruns', { poll: String(s.tracked.id), region: String(s.north.id), propagate: 'on' })).status).toBe(403);
     expect((await viewer.agent.post(viewer.host, `/pollruns/${run.id}/restart`)).status).toBe(403);
-    const page = await viewer.agent.get(viewer.host, `/pollruns/${run.id}`);
+    const page = await viewer.agent.get(viewer.host, `/pollruns/${run.id}/participation`);
     expect(page.status).toBe(200);
     expect(page.body).not.toContain('/restart"');
 
@@ -106,7 +106,8 @@ describe('starting a poll from the home page', () => {
     const home = await agent.get(host, '/');
     expect(home.body).toContain('action="/pollruns"');
     expect(home.body).toContain(`<option value="${s.tracked.id}"`);
-    expect(home.body).not.toContain('Old Survey');
+    // The home page lists tracked polls elsewhere; the start form offers only the startable ones.
+    expect(home.body).not.toContain('>Old Survey</option>');
     expect(home.body).not.toContain('Not Followed');
     for (const name of ['North', 'North One', 'South']) expect(home.body).toContain(`${name}</option>`);
     expect(home.body).toMatch(/id="f-propagate" name="propagate"[^>]*checked/);
@@ -114,7 +115,7 @@ describe('starting a poll from the home page', () => {
     const created = await agent.post(host, '/pollruns', { poll: String(s.tracked.id), region: String(s.north.id), propagate: 'on' });
     expect(created.status).toBe(303);
     const run = await db().pollRun.findFirstOrThrow({ where: { orgId: s.org.id }, include: { starts: { include: { batches: true } } } });
-    expect(created.location).toBe(`/pollruns/${run.id}`);
+    expect(created.location).toBe(`/pollruns/${run.id}/participation`);
     expect(run).toMatchObject({ type: 'propagated', regionId: s.north.id, createdById: user.id, localDay: null });
     expect(run.starts).toHaveLength(1);
     expect(run.starts[0]).toMatchObject({ kind: 'start', status: 'queued', recipientCount: 3, requestedById: user.id });
@@ -173,7 +174,7 @@ describe('starting a poll from the home page', () => {
     expect(await db().pollRun.count({ where: { orgId: s.org.id } })).toBe(0);
 
     const south = await pollRunWith(s.org, s.tracked.id, 'regional', s.south.id, [[s.contacts.d.id, 'E']]);
-    expect((await agent.get(host, `/pollruns/${south.id}`)).status).toBe(404);
+    for (const tab of ['', '/participation', '/responses', '/responses.csv']) expect((await agent.get(host, `/pollruns/${south.id}${tab}`)).status).toBe(404);
     expect((await agent.post(host, `/pollruns/${south.id}/restart`)).status).toBe(404);
     expect(await db().pollRunStart.count({ where: { orgId: s.org.id } })).toBe(0);
 
@@ -181,7 +182,7 @@ describe('starting a poll from the home page', () => {
     expect(started.status).toBe(303);
     const run = await db().pollRun.findFirstOrThrow({ where: { orgId: s.org.id, regionId: s.northOne.id }, include: { starts: true } });
     await takeJob(run.starts[0]!.id);
-    expect((await agent.get(host, `/pollruns/${run.id}`)).status).toBe(200);
+    expect((await agent.get(host, `/pollruns/${run.id}/participation`)).status).toBe(200);
   });
 });
 
@@ -191,13 +192,13 @@ describe('restarting non-respondents', () => {
     const { agent, host } = await signedIn(s.org, 'supervisor', [s.north.id]);
     const { a, b, c } = s.contacts;
     const x = await pollRunWith(s.org, s.tracked.id, 'regional', s.north.id, [[a.id, 'E'], [b.id, 'C'], [c.id, 'P']]);
-    const page = await agent.get(host, `/pollruns/${x.id}`);
+    const page = await agent.get(host, `/pollruns/${x.id}/participation`);
     expect(page.body).toContain(`action="/pollruns/${x.id}/restart"`);
     expect(page.body).toContain('The poll will be sent again to the 2 contacts in North who have not completed it.');
 
     // A newer poll run visible in North (a daily one from RapidPro) makes x no longer the latest.
     const y = await pollRunWith(s.org, s.tracked.id, 'universal', null);
-    expect((await agent.get(host, `/pollruns/${x.id}`)).body).not.toContain('/restart"');
+    expect((await agent.get(host, `/pollruns/${x.id}/participation`)).body).not.toContain('/restart"');
     const refused = await agent.post(host, `/pollruns/${x.id}/restart`);
     expect(refused.status).toBe(400);
     expect(refused.body).toContain('Only the latest poll run started for this region can be restarted.');
@@ -208,12 +209,12 @@ describe('restarting non-respondents', () => {
 
     const restarted = await agent.post(host, `/pollruns/${x.id}/restart`);
     expect(restarted.status).toBe(303);
-    expect(restarted.location).toBe(`/pollruns/${x.id}`);
+    expect(restarted.location).toBe(`/pollruns/${x.id}/participation`);
     const start = await db().pollRunStart.findFirstOrThrow({ where: { pollRunId: x.id }, include: { batches: true } });
     expect(start).toMatchObject({ kind: 'restart', recipientCount: 2, status: 'queued' });
     expect(new Set(start.batches[0]!.contactUuids)).toEqual(new Set([a.uuid, c.uuid]));
     await takeJob(start.id);
-    const after = await agent.get(host, `/pollruns/${x.id}`);
+    const after = await agent.get(host, `/pollruns/${x.id}/participation`);
     expect(after.body).toContain('The poll is being restarted for 2 contacts.');
     expect(after.body).toContain('Restart of non-respondents');
     expect(after.body).toContain('Non-respondents can be restarted once every start is sent.');

@@ -6,8 +6,7 @@ import { startFakeSeedServices, type FakeSeedServices } from '../../src/registra
 import { switchedSequence } from '../../src/registrations/changeApplier.js';
 import { nextSequenceNumber } from '../../src/registrations/subscriptions.js';
 import { orgDb } from '../../src/tenancy/orgDb.js';
-import { drainQueue } from '../support/queues.js';
-import { buildSource, FRIEND, MOTHER, prebirthData, weeksAgo } from './support.js';
+import { buildSource, drainSlots, FRIEND, MOTHER, prebirthData, weeksAgo } from './support.js';
 
 let fake: FakeSeedServices;
 beforeAll(async () => {
@@ -27,7 +26,7 @@ describe('follow-up and changes (spec §6, §7)', () => {
   it('subscribes mother and household through the local adapters and logs the welcome message', async () => {
     const { org, source } = await buildSource();
     const row = await createRegistration(org.id, source, { stage: 'prebirth', motherId: MOTHER, data: prebirthData({ last_period_date: weeksAgo(30) }) }, 'test');
-    await drainQueue('registrations');
+    await drainSlots('registrations');
     const requests = await orgDb(org.id).subscriptionRequest.findMany({ where: { registrationId: row.id }, orderBy: { identity: 'asc' } });
     expect(requests.map((r) => [r.identity, r.messagesetShortName, r.nextSequenceNumber, r.deliveryStatus])).toEqual([
       [FRIEND, 'prebirth.household.audio.10_42.fri.9_11', 20, 'delivered'],
@@ -38,7 +37,7 @@ describe('follow-up and changes (spec §6, §7)', () => {
     expect((await orgDb(org.id).registration.findFirstOrThrow({ where: { id: row.id } })).followupStatus).toBe('done');
 
     await createChange(org.id, { motherId: MOTHER, action: 'change_language', data: { new_language: 'hau_NG' } }, 'test', null);
-    await drainQueue('registrations');
+    await drainSlots('registrations');
     expect((await orgDb(org.id).subscription.findMany({ where: { identity: MOTHER } })).map((s) => s.lang)).toEqual(['hau_NG']);
   });
 
@@ -48,7 +47,7 @@ describe('follow-up and changes (spec §6, §7)', () => {
     await saveConfig(org.id, { adapters: { identityStore: http, messaging: http, sender: http, sinks: [] } });
     fake.state.identities.set(MOTHER, { id: MOTHER, details: { addresses: { msisdn: { '+2348000000001': { default: true } } } }, communicate_through: null });
     const row = await createRegistration(org.id, source, { stage: 'prebirth', motherId: MOTHER, data: prebirthData({ last_period_date: weeksAgo(15), msg_receiver: 'mother_only', receiver_id: MOTHER }) }, 'test');
-    await drainQueue('registrations');
+    await drainSlots('registrations');
     const subs = [...fake.state.subscriptions.values()].filter((s) => s.identity === MOTHER);
     expect(subs.map((s) => [s.messageset_short_name, s.next_sequence_number])).toContainEqual(['prebirth.mother.text.10_42', 15]);
     expect(fake.state.outbound).toContainEqual({ to_identity: MOTHER, to_addr: '+2348000000001', content: 'Welcome to HelloMama!', metadata: { registration: row.id } });
@@ -57,7 +56,7 @@ describe('follow-up and changes (spec §6, §7)', () => {
 
     fake.state.failing.push('/subscriptions/');
     const failing = await createRegistration(org.id, source, { stage: 'prebirth', motherId: MOTHER, data: prebirthData({ last_period_date: weeksAgo(15), msg_receiver: 'mother_only', receiver_id: MOTHER }) }, 'test');
-    await drainQueue('registrations').catch(() => undefined);
+    await drainSlots('registrations').catch(() => undefined);
     fake.state.failing.length = 0;
     const stored = await orgDb(org.id).registration.findFirstOrThrow({ where: { id: failing.id } });
     expect(stored.followupStatus).toBe('failed');

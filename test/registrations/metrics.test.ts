@@ -15,7 +15,7 @@ import { startRecompute } from '../../src/registrations/metrics/reads.js';
 import { computeBuckets, readSeries } from '../../src/registrations/metrics/series.js';
 import { orgDb } from '../../src/tenancy/orgDb.js';
 import { drainQueue } from '../support/queues.js';
-import { buildSource, FRIEND, MOTHER, OPERATOR, prebirthData } from './support.js';
+import { buildSource, drainSlots, FRIEND, MOTHER, OPERATOR, prebirthData } from './support.js';
 
 let fake: FakeSeedServices;
 beforeAll(async () => {
@@ -37,8 +37,8 @@ function emitted(orgId: number, name: string): number[] {
 }
 
 async function drain() {
-  await drainQueue('metrics');
-  await drainQueue('metrics');
+  await drainSlots('metrics');
+  await drainSlots('metrics');
 }
 
 describe('live metrics (spec §8.5, §12 examples 6, 7, 9, 10)', () => {

@@ -1,7 +1,10 @@
 import type { Org } from '../../src/generated/prisma/client.js';
+import { getQueue, type QueueName } from '../../src/jobs/queues.js';
+import { SLOT_MS } from '../../src/registrations/jobSlots.js';
 import { createSource, issueToken, type TokenScope, TOKEN_SCOPES } from '../../src/registrations/commands/sourceCreator.js';
 import type { Authority } from '../../src/registrations/validation.js';
 import { buildOrg } from '../support/factories.js';
+import { drainQueue } from '../support/queues.js';
 import type { TestAgent, TestResponse } from '../support/http.js';
 
 export const MOTHER = 'mother00-9d89-4aa6-99ff-13c225365b5d';
@@ -62,4 +65,15 @@ export async function api(agent: TestAgent, method: string, host: string, path: 
     json = null;
   }
   return { ...res, json };
+}
+
+/**
+ * Runs a queue's jobs including intake's slot jobs, which wait for their slot's end: lets the slot
+ * pass, promotes the delayed jobs (retries too), then drains.
+ * @param name the queue.
+ */
+export async function drainSlots(name: QueueName): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, SLOT_MS));
+  await getQueue(name).promoteJobs();
+  await drainQueue(name);
 }

@@ -54,7 +54,10 @@ describe('region context (spec §5, §24.24)', () => {
     const agent = app.agent();
     await agent.signIn(supervisor.email, TEST_PASSWORD);
     const host = agent.host(org.subdomain);
-    expect((await agent.get(host, `/?region=${r.n2.id}`)).body).toMatch(/Region:<\/span> N2/);
+    const linked = await agent.get(host, `/?region=${r.n2.id}&sub=0&page=2`);
+    expect(linked.body).toMatch(/Region:<\/span> N2/);
+    // The picker returns to the page without the link's region, or the link would override the choice.
+    expect(linked.body).toContain('name="next" value="/?page=2"');
     // The stored choice is untouched: the next plain request is back on the default region.
     expect((await agent.get(host, '/')).body).toMatch(/Region:<\/span> North/);
     // A region outside the supervisor's, "all", or garbage falls back to the default, never widens access.

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** A call to an external service failed (network, status, or a response that does not parse). */
 export class AdapterError extends Error {
@@ -73,4 +73,53 @@ export class HttpClient {
     }
     throw lastError;
   }
+
+  /**
+   * Reads a paginated list, following its `next` links (at most MAX_PAGES pages).
+   * @param path the first page's path.
+   * @param item the shape of one result.
+   * @returns every result, in order.
+   */
+  async pages<S extends z.ZodType>(path: string, item: S): Promise<z.infer<S>[]> {
+    const all: z.infer<S>[] = [];
+    let next: string | null = path;
+    for (let pages = 0; next && pages < MAX_PAGES; pages++) {
+      const page: { next: string | null; results: z.infer<S>[] } = (await this.request('GET', next, pageOf(item)))!;
+      all.push(...page.results);
+      next = page.next;
+    }
+    return all;
+  }
+}
+
+/** The most pages one list read follows. */
+const MAX_PAGES = 100;
+
+/**
+ * The shape of a page of the seed services' lists.
+ * @param item the shape of one result.
+ * @returns the page schema.
+ */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ next: z.string().nullable().default(null), results: z.array(item) });
+}
+
+/**
+ * Makes one call per item, one after the other, and records each item's outcome instead of
+ * stopping at the first failure (a batch over an API that takes one item per request).
+ * @param items the items.
+ * @param call the request for one item.
+ * @returns null for each item that went through, else its error message.
+ */
+export async function eachSettled<T>(items: T[], call: (item: T) => Promise<unknown>): Promise<(string | null)[]> {
+  const outcomes: (string | null)[] = [];
+  for (const item of items) {
+    try {
+      await call(item);
+      outcomes.push(null);
+    } catch (error) {
+      outcomes.push((error as Error).message);
+    }
+  }
+  return outcomes;
 }

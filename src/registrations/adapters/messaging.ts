@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { insertSubscriptions } from '../../db/registrations.js';
 import { orgDb } from '../../tenancy/orgDb.js';
-import type { HttpClient } from './httpClient.js';
-import { MessagesetSchema, ScheduleSchema, SubscriptionSchema, type Messageset, type MessagingService, type Subscription, type SubscriptionRequestPayload } from './types.js';
+import { eachSettled, pageOf, type HttpClient } from './httpClient.js';
+import { MessagesetSchema, ScheduleSchema, SubscriptionSchema, type Messageset, type MessagingService, type Subscription, type SubscriptionFilter, type SubscriptionRequestPayload } from './types.js';
 
 const DAYS: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
 /** Text sequences go out on Monday, Wednesday and Friday. */
@@ -45,10 +45,10 @@ export class LocalMessaging implements MessagingService {
     return { id, daysOfWeek: [1, 2, 3, 4, 5, 6, 7].filter((d) => id & (1 << d)) };
   }
 
-  async listSubscriptions(filter: { identity?: string; active?: boolean; completed?: boolean; messagesetContains?: string }): Promise<Subscription[]> {
+  async listSubscriptions(filter: SubscriptionFilter): Promise<Subscription[]> {
     const rows = await orgDb(this.orgId).subscription.findMany({
       where: {
-        ...(filter.identity ? { identity: filter.identity } : {}),
+        ...(filter.identity ? { identity: typeof filter.identity === 'string' ? filter.identity : { in: filter.identity } } : {}),
         ...(filter.active !== undefined ? { active: filter.active } : {}),
         ...(filter.completed !== undefined ? { completed: filter.completed } : {}),
         ...(filter.messagesetContains ? { messagesetShortName: { contains: filter.messagesetContains } } : {}),
@@ -65,24 +65,22 @@ export class LocalMessaging implements MessagingService {
     await orgDb(this.orgId).subscription.updateMany({ where: { id }, data: { ...patch, ...(patch.metadata ? { metadata: patch.metadata as object } : {}) } });
   }
 
-  async submitSubscriptionRequest(request: SubscriptionRequestPayload & { messageset_short_name?: string }) {
-    await orgDb(this.orgId).subscription.create({
-      data: {
-        orgId: this.orgId, identity: request.identity, messagesetId: request.messageset, messagesetShortName: request.messageset_short_name ?? String(request.messageset),
-        nextSequenceNumber: request.next_sequence_number, lang: request.lang, scheduleId: request.schedule, metadata: request.metadata as object,
-      },
-    });
+  async submitSubscriptionRequests(requests: SubscriptionRequestPayload[]) {
+    // One insert for the batch: it stores all of them or fails as a whole.
+    await insertSubscriptions(this.orgId, requests.map((request) => ({
+      identity: request.identity, messagesetId: request.messageset, messagesetShortName: request.messageset_short_name ?? String(request.messageset),
+      nextSequenceNumber: request.next_sequence_number, lang: request.lang, scheduleId: request.schedule, metadata: request.metadata as object,
+    })));
+    return requests.map(() => null);
   }
 }
-
-const Page = <T extends z.ZodType>(item: T) => z.object({ next: z.string().nullable().default(null), results: z.array(item) });
 
 /** The messaging service over HTTP (Praekelt seed-stage-based-messaging API); posts subscriptions directly (decision 7). */
 export class HttpMessaging implements MessagingService {
   constructor(private readonly http: HttpClient) {}
 
   async findMessagesetByShortName(shortName: string) {
-    const page = await this.http.request('GET', `messageset/?short_name=${encodeURIComponent(shortName)}`, Page(MessagesetSchema));
+    const page = await this.http.request('GET', `messageset/?short_name=${encodeURIComponent(shortName)}`, pageOf(MessagesetSchema));
     return page?.results[0] ?? null;
   }
 
@@ -95,27 +93,22 @@ export class HttpMessaging implements MessagingService {
     return { id: schedule.id, daysOfWeek: schedule.day_of_week.split(',').map((d) => Number(d.trim())).filter((d) => d >= 1 && d <= 7) };
   }
 
-  async listSubscriptions(filter: { identity?: string; active?: boolean; completed?: boolean; messagesetContains?: string }) {
+  async listSubscriptions(filter: SubscriptionFilter): Promise<Subscription[]> {
+    // The API filters one identity per request.
+    if (Array.isArray(filter.identity)) return (await Promise.all(filter.identity.map((identity) => this.listSubscriptions({ ...filter, identity })))).flat();
     const query = new URLSearchParams();
     if (filter.identity) query.set('identity', filter.identity);
     if (filter.active !== undefined) query.set('active', filter.active ? 'True' : 'False');
     if (filter.completed !== undefined) query.set('completed', filter.completed ? 'True' : 'False');
     if (filter.messagesetContains) query.set('messageset_contains', filter.messagesetContains);
-    const all: Subscription[] = [];
-    let next: string | null = `subscriptions/?${query}`;
-    for (let pages = 0; next && pages < 100; pages++) {
-      const page: { next: string | null; results: Subscription[] } = (await this.http.request('GET', next, Page(SubscriptionSchema)))!;
-      all.push(...page.results);
-      next = page.next;
-    }
-    return all;
+    return this.http.pages(`subscriptions/?${query}`, SubscriptionSchema);
   }
 
   async updateSubscription(id: string, patch: { active?: boolean; lang?: string; metadata?: Record<string, unknown> }) {
     await this.http.request('PATCH', `subscriptions/${encodeURIComponent(id)}/`, null, patch);
   }
 
-  async submitSubscriptionRequest(request: SubscriptionRequestPayload) {
-    await this.http.request('POST', 'subscriptions/', null, request);
+  submitSubscriptionRequests(requests: SubscriptionRequestPayload[]) {
+    return eachSettled(requests, (request) => this.http.request('POST', 'subscriptions/', null, request));
   }
 }

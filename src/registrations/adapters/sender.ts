@@ -1,21 +1,18 @@
-import { orgDb } from '../../tenancy/orgDb.js';
-import type { HttpClient } from './httpClient.js';
-import type { MessageSender } from './types.js';
+import { insertOutboundMessages } from '../../db/registrations.js';
+import { eachSettled, type HttpClient } from './httpClient.js';
+import type { MessageSender, Outbound } from './types.js';
 
-type Outbound = Parameters<MessageSender['send']>[0];
-
-async function log(orgId: number, message: Outbound, adapter: 'local' | 'http', status: string) {
-  await orgDb(orgId).outboundMessage.create({
-    data: { orgId, toIdentity: message.toIdentity ?? null, toAddr: message.toAddr ?? null, content: message.content, metadata: (message.metadata ?? {}) as object, adapter, status },
-  });
+function log(orgId: number, messages: Outbound[], adapter: 'local' | 'http', status: string) {
+  return insertOutboundMessages(orgId, messages.map((m) => ({ toIdentity: m.toIdentity ?? null, toAddr: m.toAddr ?? null, content: m.content, metadata: (m.metadata ?? {}) as object, adapter, status })));
 }
 
 /** Keeps outbound messages in the org's outbound-message log; nothing is delivered (the default). */
 export class LocalSender implements MessageSender {
   constructor(private readonly orgId: number) {}
 
-  send(message: Outbound) {
-    return log(this.orgId, message, 'local', 'logged');
+  async send(messages: Outbound[]) {
+    await log(this.orgId, messages, 'local', 'logged');
+    return messages.map(() => null);
   }
 }
 
@@ -26,11 +23,11 @@ export class HttpSender implements MessageSender {
     private readonly http: HttpClient,
   ) {}
 
-  async send(message: Outbound) {
-    await this.http.request('POST', 'outbound/', null, {
-      ...(message.toIdentity ? { to_identity: message.toIdentity } : {}), ...(message.toAddr ? { to_addr: message.toAddr } : {}),
-      content: message.content, metadata: message.metadata ?? {},
-    });
-    await log(this.orgId, message, 'http', 'sent');
+  async send(messages: Outbound[]) {
+    const outcomes = await eachSettled(messages, (m) => this.http.request('POST', 'outbound/', null, {
+      ...(m.toIdentity ? { to_identity: m.toIdentity } : {}), ...(m.toAddr ? { to_addr: m.toAddr } : {}), content: m.content, metadata: m.metadata ?? {},
+    }));
+    await log(this.orgId, messages.filter((_, i) => outcomes[i] === null), 'http', 'sent');
+    return outcomes;
   }
 }

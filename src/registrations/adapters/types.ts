@@ -17,13 +17,30 @@ export const OptoutSchema = z.object({
 });
 export type Optout = z.infer<typeof OptoutSchema>;
 
+/** Per item of a batch call: null when it went through, else what went wrong. */
+export type Outcome = string | null;
+
 /** The Identity Store: people and opt-outs (spec §10.1). */
 export interface IdentityStore {
   getIdentity(id: string): Promise<Identity | null>;
+  /** Several identities (a batch's operators); null when unknown, missing when the look-up failed. */
+  getIdentities(ids: string[]): Promise<Map<string, Identity | null>>;
   getDefaultAddress(id: string, type: 'msisdn'): Promise<string | null>;
+  /** The default addresses of several identities (a batch's welcome messages); an id whose look-up failed is missing. */
+  getDefaultAddresses(ids: string[], type: 'msisdn'): Promise<Map<string, string | null>>;
   createIdentity(details: Record<string, unknown>, communicateThrough?: string): Promise<Identity>;
   updateIdentityDetails(id: string, details: Record<string, unknown>): Promise<Identity>;
+  /** Opt-outs matching the filter: the opt-out system of record (spec §8.4). */
+  searchOptouts(filter: OptoutFilter): Promise<Optout[]>;
   createOptout(o: { identity: string; reason: string; addressType: 'msisdn'; address?: string; requestSource: string; optoutType: 'stop' }): Promise<void>;
+}
+
+/** Which opt-outs searchOptouts returns (created in (createdAfter, createdBefore]). */
+export interface OptoutFilter {
+  reason?: string;
+  requestSource?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
 }
 
 export const MessagesetSchema = z.object({
@@ -58,6 +75,8 @@ export interface SubscriptionRequestPayload {
   lang: string;
   schedule: number;
   metadata: Record<string, unknown>;
+  /** Lets the receiving side name the messageset without looking it up. */
+  messageset_short_name?: string;
 }
 
 /** Stage-based messaging: message sequences and subscriptions (spec §10.2). */
@@ -65,14 +84,33 @@ export interface MessagingService {
   findMessagesetByShortName(shortName: string): Promise<Messageset | null>;
   getMessageset(id: number): Promise<Messageset | null>;
   getSchedule(id: number): Promise<{ id: number; daysOfWeek: number[] }>;
-  listSubscriptions(filter: { identity?: string; active?: boolean; completed?: boolean; messagesetContains?: string }): Promise<Subscription[]>;
+  /** Subscriptions matching the filter; several identities at once when `identity` is a list. */
+  listSubscriptions(filter: SubscriptionFilter): Promise<Subscription[]>;
   updateSubscription(id: string, patch: { active?: boolean; lang?: string; metadata?: Record<string, unknown> }): Promise<void>;
-  submitSubscriptionRequest(request: SubscriptionRequestPayload): Promise<void>;
+  /** Hands requests over (a batch's at once); one outcome per request, in order. */
+  submitSubscriptionRequests(requests: SubscriptionRequestPayload[]): Promise<Outcome[]>;
+}
+
+/** Which subscriptions listSubscriptions returns. */
+export interface SubscriptionFilter {
+  identity?: string | string[];
+  active?: boolean;
+  completed?: boolean;
+  messagesetContains?: string;
+}
+
+/** A one-off outbound message. */
+export interface Outbound {
+  toIdentity?: string;
+  toAddr?: string;
+  content: string;
+  metadata?: Record<string, unknown>;
 }
 
 /** One-off outbound messages (spec §10.3). */
 export interface MessageSender {
-  send(message: { toIdentity?: string; toAddr?: string; content: string; metadata?: Record<string, unknown> }): Promise<void>;
+  /** Sends messages (a batch's welcomes at once); one outcome per message, in order. */
+  send(messages: Outbound[]): Promise<Outcome[]>;
 }
 
 /** Where metric values go (spec §10.4). */

@@ -2,16 +2,7 @@ import type { OptoutEvent } from '../../generated/prisma/client.js';
 import { applyMetricsTask } from '../../jobs/tasks/ApplyMetricsTask.js';
 import { orgDb } from '../../tenancy/orgDb.js';
 import { loadConfig } from '../config.js';
-
-/**
- * The short source of an opt-out: the request source before its first "_" (`ussd_public` → `ussd`),
- * reduced to characters a metric name may hold.
- * @param requestSource the raw request source.
- * @returns the short source ("unknown" when nothing is left).
- */
-export function shortSource(requestSource: string): string {
-  return requestSource.split('_')[0]!.toLowerCase().replace(/[^a-z0-9-]/g, '') || 'unknown';
-}
+import { reasonBucket, shortSource } from '../optoutDimensions.js';
 
 /**
  * Records an opt-out notification (spec §3.6, §8.4): attributes it to the identity's newest
@@ -31,7 +22,7 @@ export async function receiveOptout(orgId: number, input: { identity: string; re
   const row = await scoped.optoutEvent.create({
     data: {
       orgId, identityId: input.identity, reason: input.reason.slice(0, 128), requestSource: input.requestSource.slice(0, 128),
-      reasonBucket: config.optoutReasons.includes(input.reason) ? input.reason : 'other', sourceShort: shortSource(input.requestSource).slice(0, 64),
+      reasonBucket: reasonBucket(input.reason, config), sourceShort: shortSource(input.requestSource),
       registrationId: registration?.id ?? null, attributedReceiver: registration?.msgReceiver ?? null, attributedMsgType: registration?.msgType ?? null, receivedAt,
     },
   });

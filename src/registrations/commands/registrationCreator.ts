@@ -5,6 +5,7 @@ import { applyMetricsTask } from '../../jobs/tasks/ApplyMetricsTask.js';
 import { registrationFollowupTask } from '../../jobs/tasks/RegistrationFollowupTask.js';
 import { loadConfig } from '../config.js';
 import { GroupCommit } from '../groupCommit.js';
+import { scheduleSlotJob } from '../jobSlots.js';
 import { validateRegistration, type Authority, type Stage } from '../validation.js';
 
 /** Props of a new registration; the source comes from the token, never from the body. */
@@ -27,17 +28,14 @@ const GROUP_MAX = 500;
 const GROUP_IN_FLIGHT = 2;
 
 /**
- * Queues one metrics job and (when any is valid) one follow-up job for a batch of one org's
- * registrations, once their insert has committed; the sweep re-queues metrics should the process
- * die in between. Runs outside the group commit's in-flight limit, so the next batch's insert does
- * not wait for Redis.
+ * Queues the follow-up of a batch's valid registrations and its metrics, once the insert has
+ * committed; each goes to the org's job of the current slot, shared with the other batches of the
+ * slot (the sweep re-queues metrics should the process die in between). Runs outside the group
+ * commit's in-flight limit, so the next batch's insert does not wait for Redis.
  */
 async function enqueueBatch(orgId: number, stored: Registration[]): Promise<void> {
   const valid = stored.filter((r) => r.validationStatus === 'valid').map((r) => r.id);
-  await Promise.all([
-    valid.length ? registrationFollowupTask.schedule({ orgId, registrationIds: valid }, { jobId: `followup-batch-${valid[0]}` }) : null,
-    applyMetricsTask.schedule({ orgId, kind: 'registration', rowIds: stored.map((r) => r.id) }, { jobId: `registrations-${stored[0]!.id}` }),
-  ]);
+  await Promise.all([registrationFollowupTask.followUp(orgId, valid), scheduleSlotJob('apply', orgId, (options) => applyMetricsTask.schedule({ orgId }, options))]);
 }
 
 const intake = new GroupCommit<NewRegistration, Registration>({ write: insertRegistrations, afterWrite: enqueueBatch, windowMs: GROUP_WINDOW_MS, maxItems: GROUP_MAX, maxInFlight: GROUP_IN_FLIGHT });
@@ -45,8 +43,8 @@ const intake = new GroupCommit<NewRegistration, Registration>({ write: insertReg
 /**
  * Stores a registration with the outcome of its synchronous validation (decision 1), then, after
  * the insert commits, queues its follow-up (when valid) and its metrics. Registrations arriving
- * within a few milliseconds of each other share one insert and one job of each kind; the promise
- * resolves only once the shared insert has committed and the jobs are queued.
+ * within a few milliseconds of each other share one insert, and those of a slot one job of each
+ * kind; the promise resolves only once the shared insert has committed and the jobs are queued.
  * @param orgId the org.
  * @param source the authenticated source.
  * @param input the registration.

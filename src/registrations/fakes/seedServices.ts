@@ -88,6 +88,15 @@ function route(state: FakeState, method: string, url: URL, body: Record<string, 
     state.optouts.push({ identity: String(body?.identity), reason: String(body?.reason ?? ''), request_source: String(body?.request_source ?? ''), created_at: new Date().toISOString() });
     return send(res, 201, { id: randomUUID() });
   }
+  if (path === '/optouts/search/' && method === 'GET') {
+    const q = url.searchParams;
+    const after = q.get('created_at__gt');
+    const before = q.get('created_at__lte');
+    const results = state.optouts.filter((o) =>
+      (!q.has('reason') || o.reason === q.get('reason')) && (!q.has('request_source') || o.request_source === q.get('request_source'))
+      && (!after || o.created_at > new Date(after).toISOString()) && (!before || o.created_at <= new Date(before).toISOString()));
+    return send(res, 200, { next: null, results });
+  }
   if (path === '/messageset/' && method === 'GET') {
     const set = localMessageset(url.searchParams.get('short_name') ?? '');
     return send(res, 200, { next: null, results: set ? [set] : [] });

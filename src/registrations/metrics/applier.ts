@@ -1,12 +1,13 @@
 import { redis } from '../../db/redis.js';
 import { orgDb } from '../../tenancy/orgDb.js';
 import { loadConfig } from '../config.js';
-import { changeEvent, optoutEvent, registrationEvent, type MetricEvent } from './events.js';
+import { changeEvent, EVENT_COLUMNS, optoutEvent, registrationEvent, type MetricEvent } from './events.js';
 import { computeMetric } from './generator.js';
 import { metricKeys, UNIQUE_OPERATORS } from './keys.js';
 import { tryWithMetricsLock } from './lock.js';
 import { parseMetricName } from './names.js';
-import { snapshotCachedOperators } from './operatorSnapshot.js';
+import { OptoutRecord } from './optoutRecord.js';
+import { snapshotPendingOperators } from './operatorSnapshot.js';
 
 /** Events applied under one hold of the org lock (decision 9). */
 export const BATCH_LIMIT = 500;
@@ -28,21 +29,27 @@ return {totals, fresh}`;
 
 /**
  * Seeds the counters this batch touches that Redis does not hold yet, from the rows already marked
- * applied (so the batch's own rows are not in the seed) — spec §8.5 step 4.
+ * applied (so the batch's own rows are not in the seed) — spec §8.5 step 4. Opt-out totals are
+ * seeded from the opt-out system of record; when that is external its count already holds this
+ * batch's notifications, so those counters are returned to be left out of the batch's increments.
  */
-async function seedMissing(orgId: number, names: string[], withOperators: boolean): Promise<void> {
+async function seedMissing(orgId: number, names: string[], withOperators: boolean): Promise<Set<string>> {
   const client = redis();
+  const record = new OptoutRecord(orgId);
+  const external = new Set<string>();
   const exists = await Promise.all(names.map((name) => client.exists(metricKeys.counter(orgId, name))));
   for (const [i, name] of names.entries()) {
     if (exists[i]) continue;
     const metric = parseMetricName(name);
-    const value = metric ? await computeMetric(orgId, metric, { applied: true }) : 0;
+    const value = metric ? await computeMetric(orgId, metric, { applied: true }, record) : 0;
     await client.set(metricKeys.counter(orgId, name), value);
+    if (metric?.family.startsWith('optout.') && metric.aggregation === 'last' && (await record.list())) external.add(name);
   }
-  if (!withOperators) return;
-  const [setExists, counterExists] = await Promise.all([client.exists(metricKeys.operators(orgId)), client.exists(metricKeys.counter(orgId, UNIQUE_OPERATORS))]);
-  if (setExists && counterExists) return;
-  await seedOperators(orgId);
+  if (withOperators) {
+    const [setExists, counterExists] = await Promise.all([client.exists(metricKeys.operators(orgId)), client.exists(metricKeys.counter(orgId, UNIQUE_OPERATORS))]);
+    if (!setExists || !counterExists) await seedOperators(orgId);
+  }
+  return external;
 }
 
 /**
@@ -71,7 +78,7 @@ async function pendingEvents(orgId: number, limit = BATCH_LIMIT): Promise<Metric
     where: { metricsAppliedAt: null, operatorCheckedAt: { not: null } },
     orderBy: { createdAt: 'asc' },
     take: limit,
-    include: { source: { select: { slug: true } } },
+    select: { ...EVENT_COLUMNS, source: { select: { slug: true } } },
   });
   const changes = registrations.length < limit
     ? await scoped.registrationChange.findMany({ where: { metricsAppliedAt: null }, orderBy: { createdAt: 'asc' }, take: limit - registrations.length })
@@ -103,15 +110,15 @@ export async function applyPendingMetrics(orgId: number, waitMs = 10_000): Promi
 
 async function applyBatch(orgId: number): Promise<{ applied: MetricEvent[]; points: EmittedPoint[]; backlog: boolean }> {
   {
-    // A backlog (say after a burst of intake) is counted batch by batch here rather than waiting
-    // for every intake batch's own job to snapshot its operators first. A full read that made
+    // A backlog (say after a burst of intake) is counted batch by batch here, with the operators
+    // already cached, rather than waiting for a job to look them up first. A full read that made
     // progress means more may wait; one that made none is left to those jobs (no busy loop).
-    const snapshot = await snapshotCachedOperators(orgId, BATCH_LIMIT);
+    const snapshot = await snapshotPendingOperators(orgId, { limit: BATCH_LIMIT, lookUp: false });
     const backlog = snapshot.read === BATCH_LIMIT && snapshot.snapshotted > 0;
     const events = await pendingEvents(orgId);
     if (!events.length) return { applied: [], points: [], backlog };
     const names = [...new Set(events.flatMap((e) => e.names))];
-    await seedMissing(orgId, names, events.some((e) => e.operatorId));
+    const seededExternally = await seedMissing(orgId, names, events.some((e) => e.operatorId));
 
     return orgDb(orgId).$transaction(async (tx) => {
       const now = new Date();
@@ -128,6 +135,8 @@ async function applyBatch(orgId: number): Promise<{ applied: MetricEvent[]; poin
 
       const increments = new Map<string, number>();
       for (const event of applied) for (const name of event.names) increments.set(name, (increments.get(name) ?? 0) + 1);
+      // Still read back (INCRBY 0), for the values emitted.
+      for (const name of seededExternally) increments.set(name, 0);
       const keys = [...increments.keys()];
       const operators = applied.filter((e) => e.operatorId).map((e) => e.operatorId!);
       const [totals, fresh] = (await redis().eval(

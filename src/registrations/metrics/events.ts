@@ -15,6 +15,12 @@ export interface MetricEvent {
   operatorId: string | null;
 }
 
+/** The columns of a registration its metrics depend on. */
+export type EventColumns = Pick<Registration, 'id' | 'createdAt' | 'operatorId' | 'msgType' | 'msgReceiver' | 'language' | 'operatorState' | 'operatorRole'>;
+
+/** The same columns as a Prisma select. */
+export const EVENT_COLUMNS = { id: true, createdAt: true, operatorId: true, msgType: true, msgReceiver: true, language: true, operatorState: true, operatorRole: true } as const;
+
 const ACTION_METRIC = Object.fromEntries(Object.entries(CHANGE_METRICS).map(([segment, action]) => [action, segment]));
 
 function pair(base: string): string[] {
@@ -28,7 +34,7 @@ function pair(base: string): string[] {
  * @param config the org's configuration.
  * @returns the event.
  */
-export function registrationEvent(row: Registration, sourceSlug: string, config: RegistrationConfig): MetricEvent {
+export function registrationEvent(row: EventColumns, sourceSlug: string, config: RegistrationConfig): MetricEvent {
   const names = [...pair('registrations.created'), `registrations.source.${sourceSlug}.sum`];
   const dims: [string, string | null, string[]][] = [
     ['msg_type', row.msgType, config.msgTypes],

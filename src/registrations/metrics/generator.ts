@@ -1,6 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { orgDb } from '../../tenancy/orgDb.js';
 import { CHANGE_METRICS, type MetricDescriptor } from './names.js';
+import { externalOptoutValue, OptoutRecord } from './optoutRecord.js';
 
 /**
  * Which rows a value counts: those already applied to the live counters (seeding, reconciliation),
@@ -24,12 +25,16 @@ const REG_COLUMN: Record<string, 'msgType' | 'msgReceiver' | 'language' | 'opera
 /**
  * The value of one metric computed from Postgres (spec §8.5 step 4 and §8.6): the single
  * definition shared by counter seeding, reconciliation, recomputation and on-the-fly series.
+ * Opt-out metrics come from the opt-out system of record (§8.4) — except the live sums, which count
+ * the notifications received here.
  * @param orgId the org.
  * @param metric the parsed metric.
  * @param scope applied rows, or a time window.
+ * @param record the org's opt-out record (pass one to read an external list once for many metrics).
  * @returns the value.
+ * @throws AdapterError when an external record does not answer.
  */
-export async function computeMetric(orgId: number, metric: MetricDescriptor, scope: CountScope): Promise<number> {
+export async function computeMetric(orgId: number, metric: MetricDescriptor, scope: CountScope, record = new OptoutRecord(orgId)): Promise<number> {
   const scoped = orgDb(orgId);
   const time = timeFilter(scope, metric.aggregation);
   const applied = scope.applied ? { metricsAppliedAt: { not: null } } : {};
@@ -54,6 +59,11 @@ export async function computeMetric(orgId: number, metric: MetricDescriptor, sco
     const action = CHANGE_METRICS[metric.family.slice('registrations.change.'.length)]!;
     return scoped.registrationChange.count({ where: { ...applied, ...created, action } });
   }
+  if (!(scope.applied && metric.aggregation === 'sum')) {
+    const external = await record.list();
+    if (external) return externalOptoutValue(orgId, metric, external, scope.applied ? null : { start: scope.start, end: scope.end });
+  }
+  // The local record: the OptoutEvent table.
   const received = time ? { receivedAt: time } : {};
   const attributed = { ...applied, ...received, registrationId: { not: null } } satisfies Prisma.OptoutEventWhereInput;
   if (metric.family === 'optout.reason') return scoped.optoutEvent.count({ where: { ...attributed, reasonBucket: metric.dimension! } });

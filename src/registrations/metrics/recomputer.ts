@@ -4,8 +4,10 @@ import { orgDb } from '../../tenancy/orgDb.js';
 import { adaptersFor } from '../adapters/index.js';
 import { loadConfig } from '../config.js';
 import { intervalBuckets, INTERVALS, parseRetentions, retentionBuckets, type Bucket } from './buckets.js';
+import { AdapterError } from '../adapters/httpClient.js';
 import { computeMetric } from './generator.js';
 import { buildCatalogue, parseMetricName, type MetricDescriptor } from './names.js';
+import { OptoutRecord } from './optoutRecord.js';
 
 /** Plans above this many bucket × metric evaluations get a warning before they start (spec §8.6). */
 export const RECOMPUTE_WARNING_EVALUATIONS = 100_000;
@@ -63,7 +65,8 @@ export async function planRecompute(orgId: number, params: RecomputeParams): Pro
 /**
  * Runs a recompute (spec §8.6): for each bucket × metric, computes the value, upserts a MetricPoint
  * (origin `recompute`), forwards it to the sinks stamped at the bucket midpoint when asked, and
- * reports progress on the JobRun. A sink that fails is counted in the summary and skipped.
+ * reports progress on the JobRun. A value whose external record fails, and a sink that fails, are
+ * counted in the summary and skipped.
  * @param orgId the org.
  * @param run the JobRun.
  * @returns the summary.
@@ -82,10 +85,21 @@ export async function runRecompute(orgId: number, run: MetricJobRun) {
   let done = 0;
   let written = 0;
   const skipped: Record<string, number> = {};
+  const unavailable: Record<string, number> = {};
+  const record = new OptoutRecord(orgId);
   for (const metric of plan.metrics) {
     const points: { name: string; value: number; timestamp: Date }[] = [];
     for (const bucket of plan.buckets) {
-      const value = await computeMetric(orgId, metric, { start: bucket.start, end: bucket.end });
+      if (++done % 50 === 0) await scoped.metricJobRun.updateMany({ where: { id: run.id }, data: { progress: done / total } });
+      let value: number;
+      try {
+        value = await computeMetric(orgId, metric, { start: bucket.start, end: bucket.end }, record);
+      } catch (error) {
+        // An external record that fails costs this value only (spec §8.6).
+        if (!(error instanceof AdapterError)) throw error;
+        unavailable[metric.name] = (unavailable[metric.name] ?? 0) + 1;
+        continue;
+      }
       const bucketSeconds = Math.round((bucket.end.getTime() - bucket.start.getTime()) / 1000);
       const key = { orgId_name_bucketStart_bucketSeconds: { orgId, name: metric.name, bucketStart: bucket.start, bucketSeconds } };
       await scoped.metricPoint.upsert({
@@ -95,7 +109,6 @@ export async function runRecompute(orgId: number, run: MetricJobRun) {
       });
       written++;
       points.push({ name: metric.name, value, timestamp: new Date((bucket.start.getTime() + bucket.end.getTime()) / 2) });
-      if (++done % 50 === 0) await scoped.metricJobRun.updateMany({ where: { id: run.id }, data: { progress: done / total } });
     }
     for (const sink of sinks) {
       try {
@@ -105,7 +118,7 @@ export async function runRecompute(orgId: number, run: MetricJobRun) {
       }
     }
   }
-  const summary = { written, evaluations: total, skipped, forwarded: params.forward };
+  const summary = { written, evaluations: total, skipped, unavailable, forwarded: params.forward };
   await scoped.metricJobRun.updateMany({ where: { id: run.id }, data: { status: 'done', progress: 1, finishedAt: new Date(), summary } });
   return summary;
 }

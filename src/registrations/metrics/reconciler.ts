@@ -6,6 +6,7 @@ import { computeMetric } from './generator.js';
 import { metricKeys, UNIQUE_OPERATORS } from './keys.js';
 import { withMetricsLock } from './lock.js';
 import { buildCatalogue, parseMetricName } from './names.js';
+import { OptoutRecord } from './optoutRecord.js';
 
 /** What a reconciliation found and fixed. */
 export interface ReconcileSummary {
@@ -27,8 +28,8 @@ async function existingCounterNames(orgId: number): Promise<string[]> {
 }
 
 /**
- * Computes every counter of an org from Postgres (applied rows only) — the values the live counters
- * must hold once the queue has drained.
+ * Computes every counter of an org from Postgres (applied rows only) and, for opt-out totals, the
+ * opt-out system of record — the values the live counters must hold once the queue has drained.
  * @param orgId the org.
  * @param names the counters (defaults to the catalogue plus every counter Redis holds).
  * @returns name → value.
@@ -36,9 +37,10 @@ async function existingCounterNames(orgId: number): Promise<string[]> {
 export async function expectedCounters(orgId: number, names?: string[]): Promise<Record<string, number>> {
   const all = names ?? (await counterNames(orgId));
   const values: Record<string, number> = {};
+  const record = new OptoutRecord(orgId);
   for (const name of all) {
     const metric = parseMetricName(name);
-    if (metric) values[name] = await computeMetric(orgId, metric, { applied: true });
+    if (metric) values[name] = await computeMetric(orgId, metric, { applied: true }, record);
   }
   return values;
 }

@@ -2,6 +2,7 @@ import { orgDb } from '../../tenancy/orgDb.js';
 import { intervalBuckets, INTERVAL_SECONDS, type Bucket, type Interval } from './buckets.js';
 import { computeMetric } from './generator.js';
 import type { MetricDescriptor } from './names.js';
+import { OptoutRecord } from './optoutRecord.js';
 
 /** One metric's bucketed values: [bucketStartIso, value] pairs. */
 export interface Series {
@@ -22,9 +23,10 @@ const PARALLEL = 4;
  */
 export async function computeBuckets(orgId: number, metric: MetricDescriptor, buckets: Bucket[]): Promise<number[]> {
   const values: number[] = new Array<number>(buckets.length);
+  const record = new OptoutRecord(orgId);
   for (let i = 0; i < buckets.length; i += PARALLEL) {
     const slice = buckets.slice(i, i + PARALLEL);
-    const results = await Promise.all(slice.map((b) => computeMetric(orgId, metric, { start: b.start, end: b.end })));
+    const results = await Promise.all(slice.map((b) => computeMetric(orgId, metric, { start: b.start, end: b.end }, record)));
     results.forEach((v, j) => (values[i + j] = v));
   }
   return values;

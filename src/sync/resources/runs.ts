@@ -3,17 +3,51 @@ import { pgExecutor } from '../../db/executor.js';
 import { withPgTransaction } from '../../db/pool.js';
 import { applyRunPage, saveRunBackfill } from '../../db/pollRunIngest.js';
 import { inBatches, prefetching } from '../../lib/prefetch.js';
-import { mapRun } from '../../pollruns/runMapping.js';
+import { mapRun, type MappedRun } from '../../pollruns/runMapping.js';
 import { loadTrackedPolls } from '../../pollruns/trackedPolls.js';
 import { orgDb } from '../../tenancy/orgDb.js';
+import type { Run, WalkPage } from '../../rapidpro/client/index.js';
 import type { Syncer } from '../runSync.js';
-import { writeRuns } from '../runWrites.js';
+import { writeRuns, type AbsentContacts } from '../runWrites.js';
 
 /** Runs changed while a walk reads may reach the replica late: each walk re-reads this margin. */
 export const RUN_OVERLAP_MS = 5 * 60_000;
 
 /** Runs written per transaction: several API pages, so each statement carries more rows. */
 export const RUNS_PER_WRITE = 1000;
+
+/** A page of runs reduced to what its write needs: the runs of tracked polls, mapped. */
+interface MappedPage {
+  items: MappedRun[];
+  /** Runs the page held, tracked or not. */
+  read: number;
+  /** The newest modified_on of the page, in ms (0 when empty). */
+  newest: number;
+  nextCursor: string | null;
+}
+
+/**
+ * Maps each page as it arrives, so that the pages a write holds, and the ones read ahead while it
+ * runs, hold mapped rows only: the parsed runs die young, which keeps the worker's garbage
+ * collection short.
+ * @param pages the walk's pages.
+ * @param map a run's row, or null for a run of an untracked poll.
+ * @returns the mapped pages, in order.
+ */
+async function* mappedPages(pages: AsyncIterable<WalkPage<Run>>, map: (run: Run) => MappedRun | null): AsyncGenerator<MappedPage> {
+  for await (const page of pages) {
+    const items: MappedRun[] = [];
+    let newest = 0;
+    for (const run of page.items) {
+      newest = Math.max(newest, run.modifiedOn.ms);
+      const row = map(run);
+      if (row) items.push(row);
+    }
+    yield { items, read: page.items.length, newest, nextCursor: page.nextCursor };
+  }
+}
+
+const runsRead = (page: MappedPage) => page.read;
 
 /** Where a walk stands: from which `after`, how many runs read (kept in sync_states.progress). */
 const ProgressSchema = z.object({
@@ -44,19 +78,21 @@ export const runsSyncer: Syncer = {
     const walk = context.client.runs({ reverse: true, paths: false, ...(progress.after ? { after: progress.after } : {}), cursor: context.state.cursor });
     let watermark = mark;
     let done = progress.done;
-    for await (const pages of prefetching(inBatches(walk.pages(), RUNS_PER_WRITE))) {
-      const runs = pages.flatMap((page) => page.items);
-      const rows = runs.flatMap((run) => {
-        const poll = tracked.get(run.flow.uuid);
-        return poll ? [mapRun(run, poll, timeZone)] : [];
-      });
-      const newest = runs.reduce((max, r) => Math.max(max, r.modifiedOn.ms), watermark?.getTime() ?? 0);
+    const absent: AbsentContacts = new Set();
+    const mapped = mappedPages(walk.pages(), (run) => {
+      const poll = tracked.get(run.flow.uuid);
+      return poll ? mapRun(run, poll, timeZone) : null;
+    });
+    for await (const pages of prefetching(inBatches(mapped, RUNS_PER_WRITE, runsRead))) {
+      const rows = pages.flatMap((page) => page.items);
+      const newest = pages.reduce((max, page) => Math.max(max, page.newest), watermark?.getTime() ?? 0);
       watermark = newest ? new Date(newest) : watermark;
-      done += runs.length;
+      done += pages.reduce((sum, page) => sum + page.read, 0);
+      const cursor = pages.at(-1)!.nextCursor;
       await writeRuns(orgId, context.client, rows, async (client) => {
         const counts = await applyRunPage(client, orgId, rows);
-        await context.checkpoint(pgExecutor(client), { cursor: pages.at(-1)!.nextCursor, watermark, counts, progress: { ...progress, done } });
-      });
+        await context.checkpoint(pgExecutor(client), { cursor, watermark, counts, progress: { ...progress, done } });
+      }, absent);
     }
   },
 };
@@ -84,17 +120,18 @@ export const runsBackfillSyncer: Syncer = {
       let done = backfill.done;
       let completed = false;
       const walk = context.client.runs({ flow: backfill.flowUuid, reverse: true, paths: false, cursor: backfill.cursor });
-      for await (const pages of prefetching(inBatches(walk.pages(), RUNS_PER_WRITE))) {
-        const runs = pages.flatMap((page) => page.items);
-        const rows = runs.filter((run) => run.flow.uuid === backfill.flowUuid).map((run) => mapRun(run, poll, context.org.timezone));
+      const absent: AbsentContacts = new Set();
+      const mapped = mappedPages(walk.pages(), (run) => (run.flow.uuid === backfill.flowUuid ? mapRun(run, poll, context.org.timezone) : null));
+      for await (const pages of prefetching(inBatches(mapped, RUNS_PER_WRITE, runsRead))) {
+        const rows = pages.flatMap((page) => page.items);
         const cursor = pages.at(-1)!.nextCursor;
-        done += runs.length;
+        done += pages.reduce((sum, page) => sum + page.read, 0);
         completed = cursor === null;
         await writeRuns(orgId, context.client, rows, async (client) => {
           const counts = await applyRunPage(client, orgId, rows);
           await saveRunBackfill(client, orgId, poll.pollId, { cursor, done, completed });
           await context.checkpoint(pgExecutor(client), { counts, progress: { flowUuid: backfill.flowUuid, done } });
-        });
+        }, absent);
       }
       if (!completed) {
         await withPgTransaction(async (client) => {

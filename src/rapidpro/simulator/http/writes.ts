@@ -3,6 +3,7 @@ import { broadcastJson, startJson } from '../render/catalog.js';
 import { messageJson } from '../render/messages.js';
 import { Stream, uuidFor } from '../random.js';
 import { createContact, deleteContact, sendMessage, startFlow, updateContact, type ContactChanges } from '../world/mutations.js';
+import { MessageKind } from '../world/messageStore.js';
 import type { Workspace } from '../world/workspace.js';
 import { ApiFailure, badRequest, notFound, type ApiRequest, type ApiResult } from './api.js';
 
@@ -197,6 +198,34 @@ function postMessage(req: ApiRequest): ApiResult {
   return { status: 201, body: messageJson(req.ws, m, req.nowUs) };
 }
 
+const MESSAGE_ACTIONS = ['label', 'unlabel', 'archive', 'restore', 'delete'];
+
+/** `POST message_actions.json`: archive, restore, delete, label or unlabel messages (by id or uuid); 204. */
+function postMessageActions(req: ApiRequest): ApiResult {
+  const { ws } = req;
+  const body = objectBody(req);
+  const action = body.action;
+  if (typeof action !== 'string' || !MESSAGE_ACTIONS.includes(action)) throw fieldError('action', `"${String(action)}" is not a valid choice.`);
+  const label = action === 'label' || action === 'unlabel' ? ws.labels.findIndex((l) => l.uuid === body.label || l.name === body.label) : -2;
+  if (label === -1) throw fieldError('label', `No such object: ${String(body.label)}`);
+  const targets = (list(body, 'messages') ?? []).map((ref) => {
+    const m = typeof ref === 'number' ? (ref >= 1 && ref <= ws.messages.count && !ws.messages.deleted[ref - 1] ? ref - 1 : -1) : typeof ref === 'string' ? ws.messages.findByUuid(ref) : -1;
+    if (m < 0) throw fieldError('messages', `No such object: ${String(ref)}`);
+    return m;
+  });
+  if (targets.length === 0) throw fieldError('messages', 'This field is required.');
+  const store = ws.messages;
+  for (const m of targets) {
+    const incoming = store.kind[m] === MessageKind.inbox;
+    if (action === 'delete') store.deleted[m] = 1;
+    else if (action === 'archive' && incoming) store.flags[m] = store.flags[m]! | 1;
+    else if (action === 'restore' && incoming) store.flags[m] = store.flags[m]! & ~1;
+    else if (action === 'label' && incoming) store.flags[m] = store.flags[m]! | (2 << label);
+    else if (action === 'unlabel' && incoming) store.flags[m] = store.flags[m]! & ~(2 << label);
+  }
+  return { status: 204 };
+}
+
 function postContactAction(req: ApiRequest): ApiResult {
   const { ws, nowUs } = req;
   const body = objectBody(req);
@@ -229,4 +258,5 @@ export const WRITE_HANDLERS: Record<string, (req: ApiRequest) => ApiResult> = {
   'POST broadcasts': postBroadcast,
   'POST messages': postMessage,
   'POST contact_actions': postContactAction,
+  'POST message_actions': postMessageActions,
 };

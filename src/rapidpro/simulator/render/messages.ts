@@ -60,7 +60,8 @@ export function messageJson(ws: Workspace, m: number, nowUs: number): Record<str
   const urn = ws.contacts.urns(contact)[0] ?? null;
   const created = isoMicros(store.created[m]!);
   return {
-    ...(legacy ? { id: m + 1 } : { uuid: store.uuid(m) }),
+    // Current servers still carry the deprecated integer id beside the uuid; 2019-era ones only the id.
+    ...(legacy ? { id: m + 1 } : { uuid: store.uuid(m), id: m + 1 }),
     contact: { uuid: ws.contacts.uuid(contact), name: ws.contacts.name(contact) },
     urn: ws.config.anon && urn ? `${urn.split(':')[0]}:********` : urn,
     channel: { uuid: ws.uuid.replace(/^.{8}/, 'c4a1e7d0'), name: 'Simulated Channel' },

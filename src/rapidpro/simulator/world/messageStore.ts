@@ -1,5 +1,5 @@
 import { OrderedIndex } from '../orderedIndex.js';
-import { hash, indexOfUuid, Stream, uuidFor } from '../random.js';
+import { hash, indexOfUuid, Stream, unit, uuidFor } from '../random.js';
 import { US_PER_DAY } from '../time.js';
 import type { ContactStore } from './contactStore.js';
 import type { RunStore } from './runStore.js';
@@ -98,13 +98,14 @@ export class MessageStore {
     for (let r = 0; r < runs.count; r++) {
       if (!runs.deleted[r] && runs.createdOf(r) + 7 * US_PER_DAY >= fromUs) this.addRunMessages(runs, r, fromUs);
     }
-    const span = nowUs - fromUs;
     for (let i = 0; i < contacts.count; i++) {
       if (contacts.deleted[i]) continue;
       const count = hash(this.seed, Stream.message, i, 1) % 4;
+      // Spread over the contact's life within the live window (a 32-bit hash modulo a span in
+      // microseconds would bunch them into its first 72 minutes).
+      const from = Math.max(fromUs, contacts.created[i]!);
       for (let k = 0; k < count; k++) {
-        const created = fromUs + (hash(this.seed, Stream.message, i, 10 + k) % span);
-        if (created < contacts.created[i]!) continue;
+        const created = from + Math.floor(unit(this.seed, Stream.message, i, 10 + k) * (nowUs - from));
         const m = this.add(MessageKind.inbox, i, hash(this.seed, Stream.message, i, 20 + k) % 8, created);
         this.flags[m] = MessageStore.inboxFlags(this.seed, m);
       }

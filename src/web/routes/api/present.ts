@@ -61,25 +61,3 @@ export function presentJobRun(j: MetricJobRun) {
     startedAt: j.startedAt?.toISOString() ?? null, finishedAt: j.finishedAt?.toISOString() ?? null, createdAt: j.createdAt.toISOString(),
   };
 }
-
-/**
- * An opaque cursor for newest-first lists: the last row's createdAt and id.
- * @param row the last row of a page.
- * @returns the cursor.
- */
-export function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
-}
-
-/**
- * Reads a cursor into a "strictly older than" filter.
- * @param cursor the cursor, if any.
- * @returns a Prisma where fragment.
- */
-export function cursorWhere(cursor: string | undefined) {
-  if (!cursor) return {};
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (Number.isNaN(createdAt.getTime()) || !id) return {};
-  return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
-}

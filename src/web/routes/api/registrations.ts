@@ -4,8 +4,9 @@ import { createRegistration } from '../../../registrations/commands/registration
 import { loadConfig } from '../../../registrations/config.js';
 import { validateRegistration, type Authority, type Stage } from '../../../registrations/validation.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
-import { ApiError, parseOrThrow } from './errors.js';
-import { cursorWhere, encodeCursor, presentRegistration, presentSubscriptionRequest } from './present.js';
+import { ApiError, invalidJson, parseOrThrow } from './errors.js';
+import { paginate } from './paging.js';
+import { presentRegistration, presentSubscriptionRequest } from './present.js';
 import { RegistrationsCreateSchema, RegistrationsIndexSchema, RegistrationsUpdateSchema, SubscriptionRequestsIndexSchema } from './schema.js';
 import { apiAccess, principal } from './tokenAuth.js';
 
@@ -18,7 +19,7 @@ async function loadRegistration(req: Request) {
 
 /** POST /api/v1/registrations: validate synchronously, store, answer 201 (decision 1). */
 async function create(req: Request, res: Response) {
-  if (!req.is('application/json')) throw new ApiError(400, 'invalid_json', 'Send a JSON body (Content-Type: application/json).');
+  if (!req.is('application/json')) throw invalidJson();
   const input = parseOrThrow(RegistrationsCreateSchema, req.body);
   const who = principal(res);
   if (who.kind !== 'source') throw new ApiError(403, 'forbidden', 'Only sources submit registrations.');
@@ -29,18 +30,14 @@ async function create(req: Request, res: Response) {
 /** GET /api/v1/registrations: newest first, cursor-paged, filtered. */
 async function index(req: Request, res: Response) {
   const q = parseOrThrow(RegistrationsIndexSchema, req.query);
-  const rows = await orgDb(req.org!.id).registration.findMany({
-    where: {
-      ...(q.stage ? { stage: q.stage } : {}), ...(q.motherId ? { motherId: q.motherId } : {}), ...(q.sourceId ? { sourceId: q.sourceId } : {}),
-      ...(q.validated !== undefined ? { validationStatus: q.validated ? 'valid' : 'invalid' } : {}),
-      createdAt: { ...(q.createdAfter ? { gte: new Date(q.createdAfter) } : {}), ...(q.createdBefore ? { lte: new Date(q.createdBefore) } : {}) },
-      ...cursorWhere(q.cursor),
-    },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: q.limit + 1,
-  });
-  const page = rows.slice(0, q.limit);
-  res.json({ items: page.map(presentRegistration), nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!) : null, prevCursor: null });
+  const filters = {
+    ...(q.stage ? { stage: q.stage } : {}), ...(q.motherId ? { motherId: q.motherId } : {}), ...(q.sourceId ? { sourceId: q.sourceId } : {}),
+    ...(q.validated !== undefined ? { validationStatus: q.validated ? 'valid' : 'invalid' } : {}),
+    createdAt: { ...(q.createdAfter ? { gte: new Date(q.createdAfter) } : {}), ...(q.createdBefore ? { lte: new Date(q.createdBefore) } : {}) },
+  };
+  const scoped = orgDb(req.org!.id).registration;
+  const page = await paginate((w) => scoped.findMany({ ...w, where: { AND: [filters, w.where] } }), q.cursor, q.limit);
+  res.json({ ...page, items: page.items.map(presentRegistration) });
 }
 
 async function show(req: Request, res: Response) {
@@ -72,7 +69,7 @@ async function revalidate(req: Request, res: Response) {
       invalidReasons: outcome.reasons, updatedBy: principal(res).ref, ...(newlyValid ? { followupStatus: 'pending' } : {}),
     },
   });
-  if (newlyValid) await registrationFollowupTask.schedule({ orgId: req.org!.id, registrationId: row.id }, { jobId: `followup-${row.id}-revalidated` });
+  if (newlyValid) await registrationFollowupTask.schedule({ orgId: req.org!.id, registrationIds: [row.id] }, { jobId: `followup-${row.id}-revalidated` });
   res.json(presentRegistration((await scoped.registration.findFirst({ where: { id: row.id } }))!));
 }
 
@@ -85,14 +82,11 @@ async function subscriptionRequests(req: Request, res: Response) {
 /** GET /api/v1/subscription-requests: audit of produced requests. */
 async function allSubscriptionRequests(req: Request, res: Response) {
   const q = parseOrThrow(SubscriptionRequestsIndexSchema, req.query);
-  const items = await orgDb(req.org!.id).subscriptionRequest.findMany({
-    where: { ...(q.identity ? { identity: q.identity } : {}), ...(q.registrationId ? { registrationId: q.registrationId } : {}) },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: q.limit,
-  });
-  res.json({ items: items.map(presentSubscriptionRequest), nextCursor: null, prevCursor: null });
+  const filters = { ...(q.identity ? { identity: q.identity } : {}), ...(q.registrationId ? { registrationId: q.registrationId } : {}) };
+  const scoped = orgDb(req.org!.id).subscriptionRequest;
+  const page = await paginate((w) => scoped.findMany({ ...w, where: { AND: [filters, w.where] } }), q.cursor, q.limit);
+  res.json({ ...page, items: page.items.map(presentSubscriptionRequest) });
 }
-
 
 /** Registration intake and reads (spec §4.3). */
 export const registrationsApiRouter = Router()

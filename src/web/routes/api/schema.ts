@@ -9,6 +9,8 @@ const dataObject = z
   .nullish()
   .transform((d) => d ?? {});
 const isoDate = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with an offset or Z' });
+/** A cursor from a previous page (either way); one that does not decode reads the first page. */
+const cursor = z.string().max(200).optional();
 const limit = z.coerce.number().int().min(1).max(1000).catch(100).default(100);
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -28,7 +30,7 @@ export const RegistrationsIndexSchema = z.object({
   sourceId: z.uuid().optional(),
   createdAfter: isoDate.optional(),
   createdBefore: isoDate.optional(),
-  cursor: z.string().max(200).optional(),
+  cursor,
   limit,
 });
 export const RegistrationsUpdateSchema = z.object({ data: z.record(z.string(), z.unknown(), { error: 'must be an object' }) }, { error: 'the body must be a JSON object' });
@@ -44,7 +46,7 @@ export const ChangesIndexSchema = z.object({
   sourceId: z.uuid().optional(),
   createdAfter: isoDate.optional(),
   createdBefore: isoDate.optional(),
-  cursor: z.string().max(200).optional(),
+  cursor,
   limit,
 });
 
@@ -83,4 +85,4 @@ export const SourcesUpdateSchema = z.object({
   active: z.boolean().optional(),
 });
 export const TokensCreateSchema = z.object({ scopes: z.array(z.enum(TOKEN_SCOPES)).min(1).optional() });
-export const SubscriptionRequestsIndexSchema = z.object({ identity: z.string().max(36).optional(), registrationId: z.uuid().optional(), limit });
+export const SubscriptionRequestsIndexSchema = z.object({ identity: z.string().max(36).optional(), registrationId: z.uuid().optional(), cursor, limit });

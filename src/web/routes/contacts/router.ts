@@ -1,34 +1,21 @@
 import { Router, type Request, type Response } from 'express';
 import { createContact, deleteContact, retryContactPush, updateContact } from '../../../commands/contactSaver.js';
-import { NotFoundError } from '../../../errors.js';
 import { paginate } from '../../../lib/pagination.js';
 import { presentContact, presentFieldValues } from '../../../presenters/contact.js';
-import { contactRegionFilter } from '../../../regions/context.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
 import { access } from '../../access.js';
-import { idParam, translateErrors } from '../../forms.js';
+import { translateErrors } from '../../forms.js';
 import { validate } from '../../middleware/validate.js';
 import { exportCsv } from './export.js';
 import { checkContactForm, contactValues, formOptions, submittedValues, type FormOptions } from './form.js';
+import { CONTACT_INCLUDE, loadContact } from './load.js';
+import { latestRunColumns } from './pollRunColumns.js';
 import { contactListWhere, filterQuery, readFilters } from './query.js';
-import { ContactsIndexSchema, type ContactsIndexInput } from './schema.js';
+import * as contactResponses from './responses.js';
+import { ContactResponsesSchema, ContactsIndexSchema, type ContactsIndexInput } from './schema.js';
 
-/** What pages show of a contact besides its own columns. */
-export const CONTACT_INCLUDE = {
-  region: { select: { id: true, name: true } },
-  reporterGroups: { include: { reporterGroup: { select: { id: true, name: true } } } },
-} as const;
-
-/** Loads an active contact the user may open (spec §5.4: its region is one of the user's); else 404. */
-async function loadContact(req: Request) {
-  const id = idParam(req.params);
-  const contact = await orgDb(req.org!.id).contact.findFirst({
-    where: { id, isActive: true, ...contactRegionFilter(req.regions!, 'access') },
-    include: CONTACT_INCLUDE,
-  });
-  if (!contact) throw new NotFoundError();
-  return contact;
-}
+// Other areas' contact pages (messages, inbox) read contacts with the same relations.
+export { CONTACT_INCLUDE };
 
 async function index(req: Request, res: Response) {
   const input = req.input as ContactsIndexInput;
@@ -38,10 +25,12 @@ async function index(req: Request, res: Response) {
   const total = await scoped.count({ where });
   const pager = paginate(input.page, total);
   const rows = await scoped.findMany({ where, include: CONTACT_INCLUDE, orderBy: [{ name: 'asc' }, { id: 'asc' }], skip: pager.skip, take: pager.take });
+  const runColumns = await latestRunColumns(req, rows.map((c) => c.id));
   const tree = req.regions!.tree;
   const shallowest = Math.min(...tree.map((r) => r.depth));
   res.render('pages/contacts/index.njk', {
-    contacts: rows.map((c) => presentContact(c, req.language)),
+    contacts: rows.map((c) => ({ ...presentContact(c, req.language), runMarks: runColumns?.marks(c.id) ?? [] })),
+    runColumns: runColumns?.runs ?? [],
     pager: { ...pager, total },
     filters,
     query: filterQuery(filters),
@@ -126,6 +115,7 @@ export const contactsRouter = Router()
   .get('/contacts/new', access.member('contacts:manage'), newForm)
   .post('/contacts', access.member('contacts:manage'), create)
   .get('/contacts/:id', access.member('contacts:manage'), show)
+  .get('/contacts/:id/responses', access.member('contacts:manage'), validate(ContactResponsesSchema, 'query'), contactResponses.index)
   .get('/contacts/:id/edit', access.member('contacts:manage'), edit)
   .post('/contacts/:id', access.member('contacts:manage'), update)
   .post('/contacts/:id/delete', access.member('contacts:manage'), destroy)

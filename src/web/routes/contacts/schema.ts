@@ -39,3 +39,7 @@ export const ContactFormSchema = z
     return { ...form, urn: checked.urn };
   });
 export type ContactFormInput = z.infer<typeof ContactFormSchema>;
+
+/** A contact's responses (spec §17.9): the page. */
+export const ContactResponsesSchema = z.object({ page: z.coerce.number().int().min(1).catch(1).default(1) }).loose();
+export type ContactResponsesInput = z.infer<typeof ContactResponsesSchema>;

@@ -6,6 +6,11 @@ import { presentCounts } from '../../../presenters/chart.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
 import { access } from '../../access.js';
 import { startFormLocals, type StartFormLocals } from '../pollruns/startForm.js';
+import { can } from '../../../policies/index.js';
+import { featuredIndicatorLocals } from '../indicators/featured.js';
+import { ACTIVITY_DAYS } from '../../../db/activity.js';
+import { presentPollWidgets } from './present.js';
+import { activity, homeScope, pollRunVisibility, pollWidgets } from './widgets.js';
 
 /** GET / on the base host: the orgs this user can open (every org for superusers). */
 async function chooser(req: Request, res: Response) {
@@ -26,17 +31,25 @@ function chooseSite(_req: Request, res: Response) {
 }
 
 /**
- * Renders an org's home page; the "Start a poll" form shows the submitted values and errors when
- * POST /pollruns refused them.
+ * Renders an org's home page (spec §17.2), limited to the user's region context: tracked polls with
+ * their latest poll run, the most recent poll runs, "Start a poll", and the most active regions and
+ * reporter groups; a user without regions gets a notice instead. The "Start a poll" form shows the
+ * submitted values and errors when POST /pollruns refused them.
  * @param req the request.
  * @param res the response (its status already set for a refused form).
  * @param submitted the refused form's values and errors.
  */
 export async function renderHome(req: Request, res: Response, submitted?: Pick<StartFormLocals, 'values' | 'errors'>) {
-  res.render('pages/home/index.njk', { startForm: await startFormLocals(req, submitted) });
+  const scope = homeScope(req);
+  if (!scope) return res.render('pages/home/index.njk', { noRegions: true });
+  const [startForm, widgets, active, featuredIndicator] = await Promise.all([
+    startFormLocals(req, submitted), pollRunVisibility(req).then((visibility) => pollWidgets(scope, visibility)), activity(scope),
+    can(req.actor!, 'indicators:read') ? featuredIndicatorLocals(req) : null,
+  ]);
+  res.render('pages/home/index.njk', { startForm, ...presentPollWidgets(widgets), activeRegions: active.regions, activeGroups: active.reporterGroups, activityDays: ACTIVITY_DAYS, featuredIndicator });
 }
 
-/** GET / on an org host: the org's home page (filled in by the dashboard issues). */
+/** GET / on an org host: the org's home page. */
 function home(req: Request, res: Response) {
   return renderHome(req, res);
 }

@@ -10,6 +10,7 @@ import { ManageOrgCreateSchema, ManageOrgUpdateSchema } from './schema.js';
 import { SUPPORTED_LANGUAGES } from '../../../i18n/index.js';
 import { msg } from '../../../i18n/msg.js';
 import { uploadedLogo } from '../../logoUpload.js';
+import { readOrgSettings, withOrgSettings } from '../../../tenancy/orgSettings.js';
 
 function formLocals(extra: Record<string, unknown>) {
   return { timeZones: timeZones(), supportedLanguages: SUPPORTED_LANGUAGES, baseHost: env().BASE_HOST, ...extra };
@@ -49,7 +50,8 @@ export async function create(req: Request, res: Response) {
 export async function edit(req: Request, res: Response) {
   const org = await db().org.findUnique({ where: { id: idParam(req.params) } });
   if (!org) throw new NotFoundError();
-  res.render('pages/manage/orgs/form.njk', formLocals({ org, values: { ...org, apiToken: '' }, errors: {} }));
+  const { showSpoofData } = readOrgSettings(org.settings);
+  res.render('pages/manage/orgs/form.njk', formLocals({ org, values: { ...org, apiToken: '', showSpoofData }, errors: {} }));
 }
 
 /** POST /manage/orgs/:id: an empty token field keeps the stored token. */
@@ -63,7 +65,9 @@ export async function update(req: Request, res: Response) {
   if (!data || Object.keys(problems).length) {
     return res.render('pages/manage/orgs/form.njk', formLocals({ org, values: req.body, errors: translateErrors(problems, req.t) }));
   }
-  await updateOrg(org.id, { ...data, apiToken: data.apiToken || undefined, logo: upload.logo });
+  const { showSpoofData, ...fields } = data;
+  await updateOrg(org.id, { ...fields, apiToken: fields.apiToken || undefined, logo: upload.logo });
+  await db().org.update({ where: { id: org.id }, data: { settings: withOrgSettings(org.settings, { showSpoofData }) as never } });
   req.flash('success', req.t('Organization saved.'));
   res.redirect(303, '/manage/orgs');
 }

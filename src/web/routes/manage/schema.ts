@@ -30,7 +30,7 @@ export const OrgFieldsSchema = z
   });
 
 export const ManageOrgCreateSchema = OrgFieldsSchema;
-export const ManageOrgUpdateSchema = OrgFieldsSchema.and(z.object({ isActive: checkbox }));
+export const ManageOrgUpdateSchema = OrgFieldsSchema.and(z.object({ isActive: checkbox, showSpoofData: checkbox }));
 
 export const ManageUserCreateSchema = z
   .object({

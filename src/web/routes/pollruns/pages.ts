@@ -1,20 +1,17 @@
 import type { Request, Response } from 'express';
-import { nonRespondentsWhere, restartNonRespondents, startPollRun, UNFINISHED_START_STATUSES } from '../../../commands/pollRunStarter.js';
+import { restartNonRespondents, startPollRun } from '../../../commands/pollRunStarter.js';
 import { HttpError, NotFoundError } from '../../../errors.js';
 import { msg } from '../../../i18n/msg.js';
-import { can } from '../../../policies/index.js';
-import { orgDb } from '../../../tenancy/orgDb.js';
 import { checkbox, translateErrors } from '../../forms.js';
 import { parseForm } from '../../middleware/validate.js';
 import { renderHome } from '../home/router.js';
-import { presentPollRun, presentStart } from './present.js';
 import { PollRunStartSchema } from './schema.js';
 import { loadPollRunInContext } from './scope.js';
 import { startablePolls } from './startForm.js';
 
 const INVALID_CHOICE = msg('Select a valid choice. That choice is not one of the available choices.');
 
-/** POST /pollruns: starts a poll for one of the user's regions, then shows its progress (spec §17.8). */
+/** POST /pollruns: starts a poll for one of the user's regions, then shows its progress on the participation tab (spec §17.8). */
 export async function create(req: Request, res: Response) {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const values = { poll: String(body.poll ?? ''), region: String(body.region ?? ''), propagate: checkbox.parse(body.propagate) };
@@ -32,38 +29,16 @@ export async function create(req: Request, res: Response) {
   const outcome = await startPollRun(req.org!.id, { pollId: poll.value, regionId: region.id, propagate: data.propagate, userId: req.user!.id });
   if (!outcome.ok) return refuse(outcome.reason === 'no-recipients' ? { region: msg('There are no active contacts in this region.') } : { poll: INVALID_CHOICE });
   req.flash('success', req.t('{{poll}} is being started for {{count}} contacts in {{region}}.', { poll: poll.label, count: outcome.recipients, region: region.name }));
-  res.redirect(303, `/pollruns/${outcome.pollRunId}`);
-}
-
-/** GET /pollruns/:id: the poll run, its starts with their progress, and the restart action (§15.1). */
-export async function show(req: Request, res: Response) {
-  const { run, restartable, restartRegionIds } = await loadPollRunInContext(req);
-  const scoped = orgDb(req.org!.id);
-  const starts = await scoped.pollRunStart.findMany({ where: { pollRunId: run.id }, orderBy: { createdAt: 'desc' } });
-  const userIds = [...new Set([run.createdById, ...starts.map((s) => s.requestedById)].filter((id): id is number => id !== null))];
-  const offerRestart = restartable && can(req.actor!, 'polls:start');
-  const [region, users, nonRespondents] = await Promise.all([
-    run.regionId ? scoped.region.findFirst({ where: { id: run.regionId }, select: { name: true } }) : null,
-    scoped.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } }),
-    offerRestart ? scoped.response.count({ where: nonRespondentsWhere(run.id, restartRegionIds) }) : 0,
-  ]);
-  const nameOf = (id: number | null) => users.find((u) => u.id === id)?.name ?? null;
-  const busy = starts.some((s) => UNFINISHED_START_STATUSES.includes(s.status));
-  res.render('pages/pollruns/show.njk', {
-    pollRun: presentPollRun(run, { region: region?.name ?? null, creator: run.createdById ? nameOf(run.createdById) ?? '' : null }, req.t),
-    starts: starts.map((s) => presentStart(s, nameOf(s.requestedById), req.t)),
-    restart: offerRestart ? { busy, count: nonRespondents, region: req.regions!.current?.name ?? null } : null,
-    refresh: busy,
-  });
+  res.redirect(303, `/pollruns/${outcome.pollRunId}/participation`);
 }
 
 /** POST /pollruns/:id/restart: restarts the non-respondents of the current region context (§9.5). */
 export async function restart(req: Request, res: Response) {
-  const { run, restartable, restartRegionIds } = await loadPollRunInContext(req);
+  const { run, restartable, restartRegionIds } = await loadPollRunInContext(req, { restart: true });
   if (!restartable) throw new HttpError(400, msg('Only the latest poll run started for this region can be restarted.'));
   const outcome = await restartNonRespondents(req.org!.id, { pollRunId: run.id, regionIds: restartRegionIds, userId: req.user!.id });
   if (outcome.ok) req.flash('success', req.t('The poll is being restarted for {{count}} contacts.', { count: outcome.recipients }));
   else if (outcome.reason === 'busy') req.flash('warning', req.t('This poll run is still being sent. Try again once it is done.'));
   else req.flash('info', req.t('Nobody to restart: every contact here has completed the poll.'));
-  res.redirect(303, `/pollruns/${run.id}`);
+  res.redirect(303, `/pollruns/${run.id}/participation`);
 }

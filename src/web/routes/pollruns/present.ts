@@ -1,6 +1,8 @@
+import type { Request } from 'express';
 import type { Poll, PollRun, PollRunStart } from '../../../generated/prisma/client.js';
 import { msg } from '../../../i18n/msg.js';
 import { displayName } from '../../../polls/flows.js';
+import { orgDb } from '../../../tenancy/orgDb.js';
 
 const TYPE_LABELS = {
   universal: msg('Started in RapidPro'),
@@ -32,9 +34,48 @@ export function presentPollRun(run: PollRun & { poll: Poll }, names: { region: s
     pollName: displayName(run.poll),
     conductedOn: run.conductedOn,
     type: t(TYPE_LABELS[run.type]),
-    region: names.region ?? t('All regions'),
+    region: names.region ?? t('All'),
     startedBy: names.creator ?? t('RapidPro'),
   };
+}
+
+/** A poll run as its tabs' header shows it (views/partials/pollRunTabs.njk). */
+export type PollRunView = ReturnType<typeof presentPollRun>;
+
+/**
+ * A poll run for its tabs' header: loads its region's and creator's names (spec §17.8 "Started
+ * by": the creator, or RapidPro for runs started there).
+ * @param req the request (org loaded).
+ * @param run the poll run and its poll.
+ * @returns the presented poll run.
+ */
+export async function pollRunHeader(req: Request, run: PollRun & { poll: Poll }): Promise<PollRunView> {
+  const scoped = orgDb(req.org!.id);
+  const [region, creator] = await Promise.all([
+    run.regionId ? scoped.region.findFirst({ where: { id: run.regionId }, select: { name: true } }) : null,
+    run.createdById ? scoped.user.findFirst({ where: { id: run.createdById }, select: { name: true } }) : null,
+  ]);
+  return presentPollRun(run, { region: region?.name ?? null, creator: run.createdById ? creator?.name ?? '' : null }, req.t);
+}
+
+/**
+ * "C (P)" of spec §15.2: complete responses, then the partial ones in parentheses when any.
+ * @param counts the poll run's status counts.
+ * @param format formats a number for the reader's language.
+ * @returns the text.
+ */
+export function responsesText(counts: Record<'E' | 'P' | 'C', number>, format: (n: number) => string): string {
+  return counts.P > 0 ? `${format(counts.C)} (${format(counts.P)})` : format(counts.C);
+}
+
+/**
+ * Completion of spec §15.1: ⌊100 × C ÷ (E+P+C)⌋, or null when there is no response.
+ * @param counts the status counts.
+ * @returns the whole percentage, or null.
+ */
+export function completionPercent(counts: Record<'E' | 'P' | 'C', number>): number | null {
+  const total = counts.E + counts.P + counts.C;
+  return total ? Math.floor((100 * counts.C) / total) : null;
 }
 
 /**

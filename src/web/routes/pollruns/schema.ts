@@ -9,3 +9,17 @@ export const PollRunStartSchema = z.object({
   propagate: checkbox,
 });
 export type PollRunStartInput = z.infer<typeof PollRunStartSchema>;
+
+const page = z.coerce.number().int().min(1).catch(1).default(1);
+
+/** A poll-run list (`/pollruns`, `/polls/:id/pollruns`): the page. */
+export const PollRunsIndexSchema = z.object({ page }).loose();
+export type PollRunsIndexInput = z.infer<typeof PollRunsIndexSchema>;
+
+/** The participation tab (spec §15.1): rows per reporter group (the default) or per region. */
+export const PollRunParticipationSchema = z.object({ groupBy: z.enum(['group', 'region']).catch('group').default('group') }).loose();
+export type PollRunParticipationInput = z.infer<typeof PollRunParticipationSchema>;
+
+/** The responses tab (spec §17.8): the page; filters are read beside it (pollruns/filters.ts). */
+export const PollRunResponsesSchema = z.object({ page }).loose();
+export type PollRunResponsesInput = z.infer<typeof PollRunResponsesSchema>;

@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import { filterQuery, withQuery } from '../../../dashboard/filters.js';
+import { overTimeKind, overTimeSummaries, questionsWithMaps } from '../../../dashboard/pollCharts.js';
 import { NotFoundError } from '../../../errors.js';
 import { msg } from '../../../i18n/msg.js';
 import { syncTask } from '../../../jobs/tasks/SyncTask.js';
@@ -7,10 +9,12 @@ import { selectPolls } from '../../../polls/pollSelector.js';
 import { updatePoll, type QuestionEdit } from '../../../polls/pollUpdater.js';
 import { orderQuestions, presentPoll, presentQuestion, sortByName } from '../../../polls/present.js';
 import { QUESTION_TYPES } from '../../../polls/rules.js';
+import { can } from '../../../policies/index.js';
 import { refreshInBand } from '../../../sync/inBand.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
 import { idParam, translateErrors } from '../../forms.js';
 import { parseForm } from '../../middleware/validate.js';
+import { chartedPollRuns, loadPollCharts, presentSummary, regionBoundaries, regionQueryOf } from './charts.js';
 import { PollEditSchema, PollSelectSchema, type PollEditInput } from './schema.js';
 
 /** GET /polls: the tracked polls by name, with their shown questions counted; admins get the setup guide. */
@@ -64,7 +68,12 @@ const TYPE_LABELS = {
   recording: msg('Recording'),
 } as const satisfies Record<(typeof QUESTION_TYPES)[number], string>;
 
-function typeLabels(req: Request): Record<string, string> {
+/**
+ * The question type names in the reader's language.
+ * @param req the request.
+ * @returns type → label.
+ */
+export function typeLabels(req: Request): Record<string, string> {
   return Object.fromEntries(QUESTION_TYPES.map((type) => [type, req.t(TYPE_LABELS[type])]));
 }
 
@@ -74,11 +83,43 @@ async function trackedPoll(req: Request) {
   return poll;
 }
 
-/** GET /polls/:id: the poll and its shown questions (charts come with poll runs). */
+/** GET /polls/:id: the filter form, then per shown question its chart (or map) and summary table (spec §13.2–13.7). */
 export async function show(req: Request, res: Response) {
-  const poll = await trackedPoll(req);
-  const questions = orderQuestions(poll.questions.filter((q) => q.isActive && !q.isMissingInRapidPro)).map(presentQuestion);
-  res.render('pages/polls/show.njk', { poll: presentPoll(poll), questions, typeLabels: typeLabels(req) });
+  const charts = await loadPollCharts(req);
+  const { poll, questions, filters, errors, mode, selection } = charts;
+  const locals = {
+    poll: presentPoll(poll),
+    typeLabels: typeLabels(req),
+    filterForm: { fields: charts.fields, groups: charts.groups, filters, errors, action: `/polls/${poll.id}`, regionQuery: regionQueryOf(req), dates: true },
+    allRegions: !req.regions!.current,
+    regionName: req.regions!.current?.name ?? null,
+    // Maps need regions linked to boundaries (spec §13.7): admins are told where to link them.
+    mapHint: can(req.actor!, 'org:manage') && !req.regions!.tree.some((r) => r.boundaryId !== null),
+  };
+  if (Object.keys(errors).length) return res.render('pages/polls/show.njk', { ...locals, sections: null });
+  const runs = await chartedPollRuns(req, poll.id, filters);
+  const pollRunIds = runs.map((r) => r.id);
+  const boundaryOfRegion = regionBoundaries(req, selection);
+  const [summaries, maps] = await Promise.all([
+    overTimeSummaries(req.org!.id, { questionIds: questions.map((q) => q.id), pollRunIds, mode, selection }),
+    questionsWithMaps(req.org!.id, questions, { pollRunIds, mode, selection, boundaryOfRegion }),
+  ]);
+  const query = filterQuery(filters, req.regions);
+  const sections = questions.map((q) => {
+    const kind = overTimeKind(q.type);
+    const data = summaries.get(q.id);
+    return {
+      id: q.id,
+      name: q.name,
+      type: q.type,
+      kind,
+      hasData: Boolean(data),
+      chartSrc: withQuery(`/polls/${poll.id}/charts/${q.id}.json`, query),
+      mapSrc: maps.has(q.id) ? withQuery(`/polls/${poll.id}/maps/${q.id}.json`, query) : null,
+      summary: data && (kind === 'numeric' || kind === 'categorical') ? presentSummary(data.summary, req.t, req.language) : null,
+    };
+  });
+  res.render('pages/polls/show.njk', { ...locals, sections, numericMode: filters.numeric, pollRunCount: runs.length });
 }
 
 function editLocals(req: Request, poll: Awaited<ReturnType<typeof trackedPoll>>, values: { name: string; questions: Record<string, Record<string, unknown>> }, errors: Record<string, string>) {

@@ -137,10 +137,18 @@ export function hash01(a: number, b: number): number {
   return (h >>> 0) / 4_294_967_296;
 }
 
-/** A response status with its answered questions: complete answers all, partial the first ones, empty none. */
-export function statusOf(contactId: number, runIndex: number, questions: number): { status: 'E' | 'P' | 'C'; answered: number } {
+/**
+ * A response status with its answered questions: complete answers all, partial the first ones,
+ * empty none (8 %, unless everyone answers: the big poll run's CSV then has a row per contact).
+ * @param contactId who.
+ * @param runIndex which poll run.
+ * @param questions questions of the poll.
+ * @param everyoneAnswers no empty responses.
+ * @returns the status and how many questions were answered.
+ */
+export function statusOf(contactId: number, runIndex: number, questions: number, everyoneAnswers = false): { status: 'E' | 'P' | 'C'; answered: number } {
   const x = hash01(contactId, runIndex * 7919 + 1);
-  if (x < 0.08) return { status: 'E', answered: 0 };
+  if (x < 0.08 && !everyoneAnswers) return { status: 'E', answered: 0 };
   if (x < 0.25 && questions > 1) return { status: 'P', answered: 1 + Math.floor(hash01(contactId, runIndex + 3) * (questions - 1)) };
   return { status: 'C', answered: questions };
 }

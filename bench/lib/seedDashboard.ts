@@ -30,7 +30,7 @@ export interface SeededDashboard {
   subdomain: string;
   timeZone: string;
   polls: { id: number; name: string; questions: { id: number; key: string; type: BenchQuestion['type'] }[]; runIds: number[] }[];
-  /** The poll run every contact answered (the 1,000,000-row CSV). */
+  /** The poll run every contact answered, none left empty (the 1,000,000-row CSV). */
   bigRunId: number;
   /** A province (its districts below it) for the supervisor. */
   supervisorRegionId: number;
@@ -203,9 +203,10 @@ async function insertPolls(client: pg.Client, orgId: number) {
 
 /** Weekly universal poll runs; the newest of the first poll is answered by everyone, the others by a share sized to reach the answer target. */
 async function insertPollRuns(client: pg.Client, orgId: number, polls: Awaited<ReturnType<typeof insertPolls>>, size: DashboardSize, now: number): Promise<RunPlan[]> {
-  // A complete response answers every question, a partial one half on average: 0.835 answers per question asked.
+  // A complete response answers every question, a partial one half on average: 0.835 answers per question asked
+  // (0.875 in the big poll run, whose empty responses are partial ones instead).
   const perResponse = (questions: number) => 0.835 * questions;
-  const bigAnswers = size.contacts * perResponse(polls[0]!.questions.length);
+  const bigAnswers = size.contacts * 0.875 * polls[0]!.questions.length;
   const otherSlots = polls.reduce((sum, p, i) => sum + (size.weeks - (i === 0 ? 1 : 0)) * perResponse(p.questions.length), 0);
   const share = Math.max(0, Math.min(1, (size.answers - bigAnswers) / (size.contacts * otherSlots)));
   const plans: RunPlan[] = [];
@@ -243,7 +244,7 @@ function* responsesOf(plans: RunPlan[], contacts: number, now: number) {
     const window = Math.min(2 * DAY_MS, now - plan.conductedMs);
     for (let contactId = 1; contactId <= contacts; contactId++) {
       if (plan.share < 1 && hash01(contactId, plan.index) >= plan.share) continue;
-      const { status, answered } = statusOf(contactId, plan.index, plan.questions.length);
+      const { status, answered } = statusOf(contactId, plan.index, plan.questions.length, plan.share === 1);
       const updatedMs = plan.conductedMs + Math.floor(hash01(contactId, plan.index + 50_000) * window);
       yield { responseId: ++responseId, plan, contactId, status, answered, updatedMs };
     }

@@ -67,7 +67,8 @@ export function runUpdatedOn(run: Pick<Run, 'createdOn' | 'values'>): Date {
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
-const dayCache = new Map<string, string>();
+/** Local days by time zone, then by quarter hour since the epoch. */
+const dayCache = new Map<string, Map<number, string>>();
 /** Zone offsets are whole quarter hours: every instant of a quarter hour has the same local day. */
 const QUARTER_HOUR_MS = 15 * 60_000;
 
@@ -79,16 +80,18 @@ const QUARTER_HOUR_MS = 15 * 60_000;
  * @returns YYYY-MM-DD.
  */
 export function localDay(at: Date, timeZone: string): string {
-  const key = `${timeZone}|${Math.floor(at.getTime() / QUARTER_HOUR_MS)}`;
-  let day = dayCache.get(key);
+  let days = dayCache.get(timeZone);
+  if (!days) dayCache.set(timeZone, (days = new Map()));
+  const quarter = Math.floor(at.getTime() / QUARTER_HOUR_MS);
+  let day = days.get(quarter);
   if (day === undefined) {
-    if (dayCache.size > 100_000) dayCache.clear();
+    if (days.size > 100_000) days.clear();
     let format = dayFormats.get(timeZone);
     if (!format) dayFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
     const parts = format.formatToParts(at);
     const pick = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
     day = `${pick('year')}-${pick('month')}-${pick('day')}`;
-    dayCache.set(key, day);
+    days.set(quarter, day);
   }
   return day;
 }
@@ -102,12 +105,13 @@ export function localDay(at: Date, timeZone: string): string {
  * @returns the mapped run.
  */
 export function mapRun(run: Run, poll: TrackedPoll, timeZone: string): MappedRun {
-  const answers = new Map<number, MappedAnswer>();
-  for (const [key, value] of Object.entries(run.values)) {
+  const answers: MappedAnswer[] = [];
+  for (const key in run.values) {
+    const value = run.values[key]!;
     const questionId = poll.questionsByKey.get(key) ?? poll.questionsByNode.get(value.node);
-    if (questionId === undefined || answers.has(questionId)) continue;
+    if (questionId === undefined || answers.some((a) => a.questionId === questionId)) continue;
     const submittedOn = new Date(value.time.ms);
-    answers.set(questionId, {
+    answers.push({
       questionId,
       value: value.value.slice(0, VALUE_MAX),
       category: answerCategory(value.category)?.slice(0, CATEGORY_MAX) ?? null,
@@ -128,6 +132,6 @@ export function mapRun(run: Run, poll: TrackedPoll, timeZone: string): MappedRun
     status: responseStatus(run),
     exitType: run.exitType,
     exitedOn: run.exitedOn ? new Date(run.exitedOn.ms) : null,
-    answers: [...answers.values()],
+    answers,
   };
 }

@@ -166,6 +166,15 @@ describe('applying runs', () => {
     expect((await answersOf(s.org.id, s.questions.color)).map((a) => [a.value, a.lastValue, a.sumValue])).toEqual([['n/a', 'none', 'n/a'], ['none', 'none', 'none']]);
   });
 
+  it('stores values and categories as given, whatever characters they hold', async () => {
+    const s = await setup();
+    const odd = ['say "hi", {ok}', 'back\\slash \\"', 'NULL', '', ' padded\nline '];
+    await apply(s.org.id, odd.map((value, i) =>
+      run(s, { contact: s.contacts[0]!, created: `2024-05-0${i + 1}T08:00:00Z`, values: { color: [value, value || null, `2024-05-0${i + 1}T08:00:00Z`] } })));
+    const stored = await answersOf(s.org.id, s.questions.color);
+    expect(stored.map((a) => [a.value, a.category])).toEqual(odd.map((value) => [value, value || null]));
+  });
+
   it('never reads or writes another org\'s rows', async () => {
     const a = await setup();
     const b = await setup();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { insertRegistrations } from '../../src/db/registrations.js';
+import { insertOutboundMessages, insertRegistrations, insertSubscriptionRequests, insertSubscriptions } from '../../src/db/registrations.js';
 import type { Registration } from '../../src/generated/prisma/client.js';
 import { LIVE_BUCKET_SECONDS, LocalSink } from '../../src/registrations/adapters/sinks.js';
 import { orgDb } from '../../src/tenancy/orgDb.js';
@@ -42,5 +42,20 @@ describe('intake bulk writes (src/db modules)', () => {
     expect(await value(org.id, 'registrations.created.total.last')).toBe(5);
     expect(await value(org.id, 'registrations.language.eng_NG.sum')).toBe(7);
     expect(await value(other.org.id, 'registrations.created.sum')).toBe(100);
+  });
+
+  it('stores a batch of subscription requests, subscriptions and outbound messages in their org only', async () => {
+    const { org } = await buildSource();
+    const other = await buildSource();
+    const plan = { identity: MOTHER, messagesetId: 7, messagesetShortName: 'prebirth.mother.text.10_42', nextSequenceNumber: 30, lang: 'eng_NG', scheduleId: 42, metadata: { note: 'it\'s "quoted"' } };
+    const [returned] = await insertSubscriptionRequests(org.id, [{ ...plan, registrationId: null, changeId: null }, { ...plan, registrationId: null, changeId: null, identity: 'x' }]);
+    expect(await orgDb(org.id).subscriptionRequest.findFirstOrThrow({ where: { id: returned!.id } })).toEqual(returned);
+    await insertSubscriptions(org.id, [plan, plan]);
+    expect(await orgDb(org.id).subscription.findMany({ select: { identity: true, active: true, completed: true, metadata: true } })).toEqual([
+      { identity: MOTHER, active: true, completed: false, metadata: plan.metadata }, { identity: MOTHER, active: true, completed: false, metadata: plan.metadata },
+    ]);
+    await insertOutboundMessages(org.id, [{ toIdentity: MOTHER, toAddr: null, content: 'Welcome', metadata: {}, adapter: 'local', status: 'logged' }]);
+    expect(await orgDb(org.id).outboundMessage.findMany({ select: { toIdentity: true, content: true, status: true } })).toEqual([{ toIdentity: MOTHER, content: 'Welcome', status: 'logged' }]);
+    expect([await orgDb(other.org.id).subscriptionRequest.count(), await orgDb(other.org.id).subscription.count(), await orgDb(other.org.id).outboundMessage.count()]).toEqual([0, 0, 0]);
   });
 });

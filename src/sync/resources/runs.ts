@@ -6,9 +6,9 @@ import { inBatches, prefetching } from '../../lib/prefetch.js';
 import { mapRun, type MappedRun } from '../../pollruns/runMapping.js';
 import { loadTrackedPolls } from '../../pollruns/trackedPolls.js';
 import { orgDb } from '../../tenancy/orgDb.js';
-import type { Run, WalkPage } from '../../rapidpro/client/index.js';
+import type { RapidProClient, Run, WalkPage } from '../../rapidpro/client/index.js';
 import type { Syncer } from '../runSync.js';
-import { writeRuns, type AbsentContacts } from '../runWrites.js';
+import { prepareRuns, writePreparedRuns, type AskedContacts, type PreparedRuns } from '../runWrites.js';
 
 /** Runs changed while a walk reads may reach the replica late: each walk re-reads this margin. */
 export const RUN_OVERLAP_MS = 5 * 60_000;
@@ -49,6 +49,37 @@ async function* mappedPages(pages: AsyncIterable<WalkPage<Run>>, map: (run: Run)
 
 const runsRead = (page: MappedPage) => page.read;
 
+/** A batch of pages ready to write: its runs with the contacts they need, and where it ends. */
+interface Batch extends PreparedRuns {
+  /** Runs the pages held, tracked or not. */
+  read: number;
+  /** The newest modified_on of the pages, in ms (0 when empty). */
+  newest: number;
+  nextCursor: string | null;
+}
+
+/**
+ * Groups a walk's mapped pages into batches of RUNS_PER_WRITE runs read and prepares each (fetches
+ * the contacts its runs need); read ahead with prefetching, the next batch is read and prepared
+ * while the previous one is written.
+ * @param orgId the org.
+ * @param rapidPro the org's RapidPro client.
+ * @param pages the walk's mapped pages.
+ * @returns the batches, in order.
+ */
+async function* batches(orgId: number, rapidPro: RapidProClient, pages: AsyncIterable<MappedPage>): AsyncGenerator<Batch> {
+  const asked: AskedContacts = new Set();
+  for await (const group of inBatches(pages, RUNS_PER_WRITE, runsRead)) {
+    const prepared = await prepareRuns(orgId, rapidPro, group.flatMap((page) => page.items), asked);
+    yield {
+      ...prepared,
+      read: group.reduce((sum, page) => sum + page.read, 0),
+      newest: group.reduce((max, page) => Math.max(max, page.newest), 0),
+      nextCursor: group.at(-1)!.nextCursor,
+    };
+  }
+}
+
 /** Where a walk stands: from which `after`, how many runs read (kept in sync_states.progress). */
 const ProgressSchema = z.object({
   after: z.string().nullable().default(null),
@@ -78,21 +109,18 @@ export const runsSyncer: Syncer = {
     const walk = context.client.runs({ reverse: true, paths: false, ...(progress.after ? { after: progress.after } : {}), cursor: context.state.cursor });
     let watermark = mark;
     let done = progress.done;
-    const absent: AbsentContacts = new Set();
     const mapped = mappedPages(walk.pages(), (run) => {
       const poll = tracked.get(run.flow.uuid);
       return poll ? mapRun(run, poll, timeZone) : null;
     });
-    for await (const pages of prefetching(inBatches(mapped, RUNS_PER_WRITE, runsRead))) {
-      const rows = pages.flatMap((page) => page.items);
-      const newest = pages.reduce((max, page) => Math.max(max, page.newest), watermark?.getTime() ?? 0);
+    for await (const batch of prefetching(batches(orgId, context.client, mapped))) {
+      const newest = Math.max(batch.newest, watermark?.getTime() ?? 0);
       watermark = newest ? new Date(newest) : watermark;
-      done += pages.reduce((sum, page) => sum + page.read, 0);
-      const cursor = pages.at(-1)!.nextCursor;
-      await writeRuns(orgId, context.client, rows, async (client) => {
-        const counts = await applyRunPage(client, orgId, rows);
-        await context.checkpoint(pgExecutor(client), { cursor, watermark, counts, progress: { ...progress, done } });
-      }, absent);
+      done += batch.read;
+      await writePreparedRuns(orgId, batch, async (client) => {
+        const counts = await applyRunPage(client, orgId, batch.rows);
+        await context.checkpoint(pgExecutor(client), { cursor: batch.nextCursor, watermark, counts, progress: { ...progress, done } });
+      });
     }
   },
 };
@@ -120,18 +148,16 @@ export const runsBackfillSyncer: Syncer = {
       let done = backfill.done;
       let completed = false;
       const walk = context.client.runs({ flow: backfill.flowUuid, reverse: true, paths: false, cursor: backfill.cursor });
-      const absent: AbsentContacts = new Set();
       const mapped = mappedPages(walk.pages(), (run) => (run.flow.uuid === backfill.flowUuid ? mapRun(run, poll, context.org.timezone) : null));
-      for await (const pages of prefetching(inBatches(mapped, RUNS_PER_WRITE, runsRead))) {
-        const rows = pages.flatMap((page) => page.items);
-        const cursor = pages.at(-1)!.nextCursor;
-        done += pages.reduce((sum, page) => sum + page.read, 0);
+      for await (const batch of prefetching(batches(orgId, context.client, mapped))) {
+        const cursor = batch.nextCursor;
+        done += batch.read;
         completed = cursor === null;
-        await writeRuns(orgId, context.client, rows, async (client) => {
-          const counts = await applyRunPage(client, orgId, rows);
+        await writePreparedRuns(orgId, batch, async (client) => {
+          const counts = await applyRunPage(client, orgId, batch.rows);
           await saveRunBackfill(client, orgId, poll.pollId, { cursor, done, completed });
           await context.checkpoint(pgExecutor(client), { counts, progress: { flowUuid: backfill.flowUuid, done } });
-        }, absent);
+        });
       }
       if (!completed) {
         await withPgTransaction(async (client) => {

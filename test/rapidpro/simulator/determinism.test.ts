@@ -35,5 +35,5 @@ describe('deterministic generation', () => {
     expect(second).toBe(first);
     sim.reset(43);
     expect(await walkHash(client)).not.toBe(first);
-  });
+  }, 120_000); // three walks of 5,000 contacts: slow on a loaded 2-core machine, but bounded
 });

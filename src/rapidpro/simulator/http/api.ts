@@ -105,6 +105,7 @@ export function pageOf<Row>(req: ApiRequest, source: PageSource<Row>, render: (r
 
 /**
  * A page source over one of the large indexed stores, honouring direction, range and a row filter.
+ * @param only the one row a lookup (by uuid) can return, or -2 for no lookup.
  * @returns the source.
  */
 export function indexSource(
@@ -113,6 +114,7 @@ export function indexSource(
   ascendingOrder: boolean,
   range: { lo: number; hi: number; empty: boolean },
   accept: (row: number) => boolean,
+  only = -2,
 ): PageSource<number> {
   return {
     keyOf,
@@ -121,8 +123,10 @@ export function indexSource(
       if (range.empty) return;
       const forward = ascendingOrder !== backwards;
       const position = typeof from === 'number' ? from : null;
-      const lo = forward && position !== null ? Math.max(range.lo, position) : range.lo;
-      const hi = !forward && position !== null ? Math.min(range.hi, position) : range.hi;
+      // A lookup of one row (by uuid) reads only the rows sharing its key, not the whole table.
+      const own = only >= 0 ? keyOf(only) : null;
+      const lo = Math.max(forward && position !== null ? Math.max(range.lo, position) : range.lo, own ?? -Infinity);
+      const hi = Math.min(!forward && position !== null ? Math.min(range.hi, position) : range.hi, own ?? Infinity);
       for (const row of forward ? index.ascending(lo, hi) : index.descending(lo, hi)) if (accept(row)) yield row;
     },
   };

@@ -55,7 +55,7 @@ function contacts(req: ApiRequest): ApiResult {
     (store.deleted[i] === 1) === deleted && (only === -2 || i === only) && (group === -2 || ws.membership(i).includes(group));
   const range = rangeOf(query);
   if (only === -1 || group === -1) range.empty = true;
-  const source = indexSource(store.index, (i) => store.modified[i]!, boolParam(query, 'reverse') === true, range, accept);
+  const source = indexSource(store.index, (i) => store.modified[i]!, boolParam(query, 'reverse') === true, range, accept, only);
   return pageOf(req, source, (i) => contactJson(ws, i));
 }
 
@@ -114,7 +114,7 @@ function runs(req: ApiRequest): ApiResult {
     (flowIndex === -2 || ws.starts[store.start[r]!]!.flowIndex === flowIndex) &&
     (!responded || runJson(ws, r, req.nowUs, false).responded === true);
   const withPaths = boolParam(query, 'paths') !== false;
-  const source = indexSource(store.index, (r) => store.modified[r]!, boolParam(query, 'reverse') === true, range, accept);
+  const source = indexSource(store.index, (r) => store.modified[r]!, boolParam(query, 'reverse') === true, range, accept, only);
   return pageOf(req, source, (r) => runJson(ws, r, req.nowUs, withPaths));
 }
 

@@ -39,8 +39,11 @@ const org = await createOrg({ name: 'Bench', subdomain: 'bench', apiUrl: 'http:/
 const source = (await createSource(org.id, { name: 'Bench', slug: 'bench', authority: 'hw_full' }))!;
 const token = (await issueToken(org.id, source.id))!.secret;
 const lmp = new Date(Date.now() - 20 * 7 * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+// Each registration is a different mother, as in real intake (one mother's thousands of
+// registrations would only measure the growth of her own subscription list).
+const mother = (i: number) => `${String(i).padStart(8, '0')}-9d89-4aa6-99ff-13c225365b5d`;
 const data = (i: number) => ({
-  operator_id: `op${String(i % 500).padStart(6, '0')}-6a07-4377-a4f6-c0485ccba234`, msg_receiver: 'mother_only', receiver_id: 'mother00-9d89-4aa6-99ff-13c225365b5d',
+  operator_id: `op${String(i % 500).padStart(6, '0')}-6a07-4377-a4f6-c0485ccba234`, msg_receiver: 'mother_only', receiver_id: mother(i),
   language: ['eng_NG', 'hau_NG', 'ibo_NG'][i % 3], msg_type: 'text', last_period_date: lmp,
 });
 
@@ -60,8 +63,8 @@ const start = (role: string, port = 0) => {
 };
 const ports = [await freePort(), await freePort()];
 for (const port of ports) start('web', port);
-start('worker');
-start('worker');
+// BENCH_WORKERS=0 isolates the web side's latency (the counters then never catch up).
+for (let i = 0; i < Number(process.env.BENCH_WORKERS ?? 2); i++) start('worker');
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 const post = (port: number, body: string) => new Promise<number>((resolve, reject) => {
   const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/registrations', agent, headers: { Host: 'bench.tracpro.localhost', 'Content-Type': 'application/json', Authorization: `Token ${token}`, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
@@ -101,11 +104,11 @@ async function run(send: (i: number) => Promise<void>): Promise<{ count: number;
 const p99 = (l: number[]) => [...l].sort((a, b) => a - b)[Math.floor(l.length * 0.99)] ?? 0;
 
 // Warm-up: JIT, connection pools, token look-up paths.
-for (let i = 0; i < 200; i++) await post(ports[i % 2]!, JSON.stringify({ stage: 'prebirth', motherId: 'mother00-9d89-4aa6-99ff-13c225365b5d', data: data(i) }));
+for (let i = 0; i < 200; i++) await post(ports[i % 2]!, JSON.stringify({ stage: 'prebirth', motherId: mother(i), data: data(i) }));
 
 let failures = 0;
 const intake = await run(async (i) => {
-  const status = await post(ports[i % 2]!, JSON.stringify({ stage: 'prebirth', motherId: 'mother00-9d89-4aa6-99ff-13c225365b5d', data: data(i) }));
+  const status = await post(ports[i % 2]!, JSON.stringify({ stage: 'prebirth', motherId: mother(i), data: data(i) }));
   if (status !== 201) failures++;
 });
 const lastRequest = performance.now();
@@ -129,7 +132,7 @@ const scoped = orgDb(org.id);
 const baseline = await run(async (i) => {
   const d = data(i);
   await scoped.registration.create({
-    data: { orgId: org.id, sourceId: source.id, stage: 'prebirth', motherId: 'mother00-9d89-4aa6-99ff-13c225365b5d', data: d, validationStatus: 'valid', regType: 'hw_pre', pregWeek: 20,
+    data: { orgId: org.id, sourceId: source.id, stage: 'prebirth', motherId: mother(i), data: d, validationStatus: 'valid', regType: 'hw_pre', pregWeek: 20,
       invalidReasons: [], operatorId: d.operator_id, receiverId: d.receiver_id, msgType: 'text', msgReceiver: 'mother_only', language: d.language, createdBy: 'bench', updatedBy: 'bench', metricsAppliedAt: new Date() },
   });
 });

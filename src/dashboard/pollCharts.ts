@@ -3,12 +3,12 @@ import { categoricalOverTime, numericOverTime, summaryOverTime, type Categorical
 import { categoryChart, histogramChart, wordCloudChart, type CountsPayload, type WordCloudPayload } from '../charts/pollRunCharts.js';
 import { addTotals, NO_TOTALS, pollRunSummaryOf, statisticOf, type Summary, type Totals } from '../charts/statistics.js';
 import type { ChartPollRun } from '../charts/table.js';
-import { answerTotals, numericValueCounts, responseCounts, type ChartSelection, type SameDayMode } from '../db/chartReads.js';
+import { answerTotals, responseCounts, type ChartSelection, type SameDayMode } from '../db/chartReads.js';
 import { msg } from '../i18n/msg.js';
 import { allCategories, type QuestionTypeName, type StoredRule } from '../polls/rules.js';
 import type { RegionContext } from '../regions/context.js';
 import type { ContactFilters } from './filters.js';
-import { cachedWordCloud } from './wordCloudCache.js';
+import { cachedNumericValueCounts, cachedWordCloud } from './chartCache.js';
 
 type Translate = (key: string) => string;
 
@@ -184,7 +184,7 @@ export async function pollRunChart(
   const { pollRunId, mode, selection, t } = options;
   const kind = pollRunKind(question.type);
   if (kind === 'wordcloud') return wordCloudChart(await cachedWordCloud(orgId, question.id, [pollRunId], selection), t);
-  if (question.type === 'numeric') return histogramChart(await numericValueCounts(orgId, { questionId: question.id, pollRunIds: [pollRunId], mode, selection }), t);
+  if (question.type === 'numeric') return histogramChart(await cachedNumericValueCounts(orgId, { questionId: question.id, pollRunIds: [pollRunId], mode, selection }), t);
   const rows = await answerTotals(orgId, { questionIds: [question.id], pollRunIds: [pollRunId], mode, selection, by: ['category'] });
   return categoryChart(kind, rows.map((r) => ({ category: r.category ?? null, answers: r.totals.answers })), t);
 }

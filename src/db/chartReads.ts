@@ -195,10 +195,10 @@ export async function answerTextGroups(orgId: number, query: { questionId: numbe
 
 /**
  * A fingerprint of the counted answers of a question in poll runs within the selection's regions
- * and group, for cache versions: the answers per poll run, region, day and category (deltas folded
- * in, so a squash alone does not change it), plus the newest pending delta row, which moves with
- * every change until the next squash, even one that leaves every count as it was (an answer's
- * text replaced).
+ * and group, for cache versions: the answers and numeric totals per poll run, region, day and
+ * category (deltas folded in, so a squash alone does not change it), plus the newest pending delta
+ * row, which moves with every change until the next squash, even one that leaves every count as it
+ * was (an answer's text replaced).
  * @param orgId the org.
  * @param query the question, poll runs and the selection (its contact fields do not enter).
  * @returns an opaque text.
@@ -206,9 +206,9 @@ export async function answerTextGroups(orgId: number, query: { questionId: numbe
 export async function answerFingerprint(orgId: number, query: { questionId: number; pollRunIds: number[]; selection: CounterScope }): Promise<string> {
   const where = `org_id = $1 AND question_id = $2 AND poll_run_id = ANY($3::int[])`;
   const { rows: [row] } = await pgPool().query<{ counts: string | null; pending: string | null }>(
-    `SELECT (SELECT md5(string_agg(concat_ws(':', poll_run_id, region_id, local_day, category, answers), ',' ORDER BY poll_run_id, region_id, local_day, category))
-             FROM (SELECT poll_run_id, region_id, local_day, category, sum(answers) AS answers
-                   FROM ${both('answer_counters', 'poll_run_id, region_id, local_day, category, answers', `${where} AND ${scopeSql(4, 5)}`)} c
+    `SELECT (SELECT md5(string_agg(concat_ws(':', poll_run_id, region_id, local_day, category, answers, last_sum, sum_sum), ',' ORDER BY poll_run_id, region_id, local_day, category))
+             FROM (SELECT poll_run_id, region_id, local_day, category, sum(answers) AS answers, sum(last_sum) AS last_sum, sum(sum_sum) AS sum_sum
+                   FROM ${both('answer_counters', 'poll_run_id, region_id, local_day, category, answers, last_sum, sum_sum', `${where} AND ${scopeSql(4, 5)}`)} c
                    GROUP BY 1, 2, 3, 4 HAVING sum(answers) <> 0) k) AS counts,
             (SELECT max(id)::text FROM answer_counter_deltas WHERE ${where}) AS pending`,
     [orgId, query.questionId, query.pollRunIds, query.selection.reporterGroupId, query.selection.regionIds],

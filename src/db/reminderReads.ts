@@ -1,3 +1,4 @@
+import { both } from './counterReads.js';
 import { pgPool } from './pool.js';
 
 /** Hours after a poll run's start that the effect of reminders covers: seven days. */
@@ -54,6 +55,27 @@ export async function completionSeries(orgId: number, pollRunId: number, regionI
   );
   if (!rows.length) return null;
   return { start: rows[0]!.start, total: rows[0]!.total, complete: rows.map((r) => r.complete) };
+}
+
+/**
+ * A fingerprint of a poll run's counted responses in regions, for cache versions: responses per
+ * region, status and day (deltas folded in), plus the newest pending delta row.
+ * @param orgId the org.
+ * @param pollRunId the poll run.
+ * @param regionIds the regions; null for every region.
+ * @returns an opaque text.
+ */
+export async function completionFingerprint(orgId: number, pollRunId: number, regionIds: number[] | null): Promise<string> {
+  const where = 'org_id = $1 AND poll_run_id = $2';
+  const { rows: [row] } = await pgPool().query<{ counts: string | null; pending: string | null }>(
+    `SELECT (SELECT md5(string_agg(concat_ws(':', region_id, status, local_day, responses), ',' ORDER BY region_id, status, local_day))
+             FROM (SELECT region_id, status, local_day, sum(responses) AS responses
+                   FROM ${both('response_counters', 'region_id, status, local_day, responses', `${where} AND reporter_group_id = 0 AND ($3::int[] IS NULL OR region_id = ANY($3::int[]))`)} c
+                   GROUP BY 1, 2, 3 HAVING sum(responses) <> 0) k) AS counts,
+            (SELECT max(id)::text FROM response_counter_deltas WHERE ${where}) AS pending`,
+    [orgId, pollRunId, regionIds],
+  );
+  return `${row?.counts ?? 'none'}:${row?.pending ?? ''}`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * job of the current slot; the first ask queues it to run at the slot's end and the others find it
  * queued, so the workers see about one job per slot however many batches arrive.
  */
-export const SLOT_MS = 100;
+export const SLOT_MS = 1000;
 
 /** BullMQ options of a slot's job. */
 export interface SlotJobOptions {

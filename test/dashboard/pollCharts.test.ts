@@ -266,8 +266,8 @@ describe('word clouds', () => {
     const keys = await redis().keys(redisKey('wordcloud', org.id, open.id, '*'));
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
-      const entry = JSON.parse((await redis().get(key))!) as { words: unknown };
-      entry.words = [{ text: 'cached', weight: 1 }];
+      const entry = JSON.parse((await redis().get(key))!) as { value: unknown };
+      entry.value = [{ text: 'cached', weight: 1 }];
       await redis().set(key, JSON.stringify(entry));
     }
     expect((await getJson(agent, host, path)).words).toEqual([{ text: 'cached', weight: 1 }]);
@@ -279,6 +279,30 @@ describe('word clouds', () => {
     expect(fresh.words[0]).toEqual({ text: 'zebra', weight: 40 });
     await squashCounterDeltas();
     expect((await getJson(agent, host, path)).words).toEqual(fresh.words);
+  });
+});
+
+describe('histograms', () => {
+  it('are cached in Redis per same-day mode and recomputed as soon as a value changes', async () => {
+    const { agent, host } = await signedIn(admin);
+    await db().org.update({ where: { id: org.id }, data: { settings: { sameDayMode: 'use_last' } } });
+    for (const key of await redis().keys(redisKey('histogram', org.id, '*'))) await redis().del(key);
+    const changed = await db().answer.findFirstOrThrow({ where: { orgId: org.id, questionId: numeric.id, counted: true, value: { not: '0' } }, orderBy: { id: 'asc' }, include: { response: true } });
+    const run = changed.response.pollRunId;
+    const path = `/pollruns/${run}/charts/${numeric.id}.json`;
+    const recount = async () => ({ kind: 'bar', ...(await histogramOf(org.id, numeric.id, { runIds: [run] }, 'last_value')) });
+    expect(await getJson(agent, host, path)).toMatchObject(await recount());
+    const keys = await redis().keys(redisKey('histogram', org.id, numeric.id, '*'));
+    expect(keys).toHaveLength(1);
+    const entry = JSON.parse((await redis().get(keys[0]!))!) as { value: unknown };
+    entry.value = [['12345', 1]];
+    await redis().set(keys[0]!, JSON.stringify(entry));
+    expect((await getJson(agent, host, path)).data).toEqual([1]);
+
+    await answerAgain(numeric, '4321', '00000000-0000-4000-8000-00000000eb7b');
+    const fresh = await getJson(agent, host, path);
+    expect(fresh).toMatchObject(await recount());
+    expect(fresh.categories.join(' ')).toContain('4');
   });
 });
 

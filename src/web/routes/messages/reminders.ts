@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { completionSeries, reminderMarkers, REMINDER_HOURS, type CompletionSeries, type ReminderMarker } from '../../../db/reminderReads.js';
+import { reminderMarkers, REMINDER_HOURS, type CompletionSeries, type ReminderMarker } from '../../../db/reminderReads.js';
+import { cachedCompletionSeries } from '../../../dashboard/chartCache.js';
 import { NotFoundError } from '../../../errors.js';
 import { formatDateTime } from '../../../lib/dates.js';
 import { msg } from '../../../i18n/msg.js';
@@ -51,7 +52,7 @@ export function presentReminderEffect(series: CompletionSeries, markers: Reminde
 /** GET /pollruns/:id/reminders.json: the effect of reminders in the region context (404 as the poll run's tabs). */
 export async function show(req: Request, res: Response) {
   const { run, regionIds } = await loadPollRunInContext(req, { covering: true });
-  const [series, markers] = await Promise.all([completionSeries(req.org!.id, run.id, regionIds), reminderMarkers(req.org!.id, run.id, regionIds)]);
+  const [series, markers] = await Promise.all([cachedCompletionSeries(req.org!.id, run.id, regionIds), reminderMarkers(req.org!.id, run.id, regionIds)]);
   if (!series) throw new NotFoundError();
   res.json(presentReminderEffect(series, markers, { timeZone: req.org!.timezone, language: req.language, t: req.t as (key: string, vars?: object) => string }));
 }

@@ -1,8 +1,10 @@
 /**
  * A browser-like HTTP client for page benchmarks: keeps its connections alive and its cookies, sets
- * the org's Host header (Node does not resolve *.localhost), and can stream a download without
- * keeping it.
+ * the org's Host header (Node does not resolve *.localhost), and can download a large file in a
+ * child process.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import http from 'node:http';
 
 /** A response read in full. */
@@ -24,6 +26,23 @@ export class BenchAgent {
   /** The Host of an org (or of the base host). */
   host(subdomain?: string): string {
     return subdomain ? `${subdomain}.${this.baseHost}` : this.baseHost;
+  }
+
+  /**
+   * Downloads an address in a child process (bench/lib/download.ts) with this agent's cookies, so
+   * the client's buffers stay out of this process's memory.
+   * @param host the Host header.
+   * @param path the address.
+   * @returns the status, content type, bytes and lines received.
+   */
+  async download(host: string, path: string): Promise<{ status: number; type: string; bytes: number; lines: number }> {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/download.ts', String(this.port), host, path, cookie], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const [code] = (await once(child, 'close')) as [number];
+    if (code !== 0) throw new Error(`download of ${path} failed`);
+    return JSON.parse(out) as { status: number; type: string; bytes: number; lines: number };
   }
 
   private send(method: string, host: string, path: string, body: string | undefined, onData: (chunk: Buffer) => void): Promise<{ status: number; type: string; location?: string }> {
@@ -54,10 +73,6 @@ export class BenchAgent {
     return { status: res.status, type: res.type, body: Buffer.concat(chunks).toString('utf8') };
   }
 
-  /** GET, handing each chunk to `onData` without keeping it (a large download). */
-  stream(host: string, path: string, onData: (chunk: Buffer) => void) {
-    return this.send('GET', host, path, undefined, onData);
-  }
 
   /** Signs in on the base host with the sign-in form's CSRF token. */
   async signIn(email: string, password: string): Promise<void> {

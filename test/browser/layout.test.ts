@@ -1,32 +1,22 @@
-import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, launchChromium, overflowingElements, screenshot, scrollsSideways } from '../support/browser.js';
+import { type BrowserApp, overflowingElements, screenshot, scrollsSideways, startBrowserApp } from '../support/browser.js';
 
+let app: BrowserApp;
 let browser: Browser;
-let server: Server;
-let port: number;
 let factories: typeof import('../support/factories.js');
 
 beforeAll(async () => {
-  port = await freePort();
-  // The app reads BASE_HOST once, on first use: set it before importing anything that does.
-  process.env.BASE_HOST = `tracpro.localhost:${port}`;
+  app = await startBrowserApp();
+  browser = app.browser;
   factories = await import('../support/factories.js');
-  const { createApp } = await import('../../src/web/app.js');
-  const { createLogger } = await import('../../src/logger.js');
-  server = await new Promise<Server>((resolve) => {
-    const s = createApp(createLogger()).listen(port, '127.0.0.1', () => resolve(s));
-  });
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await app?.close();
 });
 
-const url = (sub: string | null, path = '/') => `http://${sub ? `${sub}.` : ''}tracpro.localhost:${port}${path}`;
+const url = (sub: string | null, path = '/') => app.url(sub, path);
 
 describe('in Chromium', () => {
   it('signs in once on the base host and opens two orgs with that one session', async () => {

@@ -1,13 +1,11 @@
-import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Org, Poll, User } from '../../src/generated/prisma/client.js';
 import type { RunningSimulator } from '../../src/rapidpro/simulator/index.js';
-import { freePort, launchChromium, overflowingElements, screenshot, scrollsSideways } from '../support/browser.js';
+import { type BrowserApp, overflowingElements, screenshot, scrollsSideways, startBrowserApp } from '../support/browser.js';
 
+let app: BrowserApp;
 let browser: Browser;
-let server: Server;
-let port: number;
 let sim: RunningSimulator;
 let org: Org;
 let poll: Poll;
@@ -16,18 +14,12 @@ let persian: User;
 let factories: typeof import('../support/factories.js');
 
 beforeAll(async () => {
-  port = await freePort();
-  // The app reads BASE_HOST once, on first use: set it before importing anything that does.
-  process.env.BASE_HOST = `tracpro.localhost:${port}`;
+  app = await startBrowserApp();
+  browser = app.browser;
   factories = await import('../support/factories.js');
-  const { createApp } = await import('../../src/web/app.js');
-  const { createLogger } = await import('../../src/logger.js');
   const { startTestSimulator } = await import('../rapidpro/support.js');
   const { dashboardOrg } = await import('../dashboard/pollChartsSupport.js');
   const { db } = await import('../../src/db/client.js');
-  server = await new Promise<Server>((resolve) => {
-    const s = createApp(createLogger()).listen(port, '127.0.0.1', () => resolve(s));
-  });
   // History up to today, so the date choices of the filter form find poll runs.
   sim = await startTestSimulator({ contacts: 150, weeks: 16, activity: false, now: new Date().toISOString() });
   ({ org } = await dashboardOrg(sim));
@@ -35,16 +27,14 @@ beforeAll(async () => {
   poll = await db().poll.findFirstOrThrow({ where: { orgId: org.id, rapidproName: 'Weekly School Poll' } });
   admin = await factories.buildUser(org, { role: 'admin' });
   persian = await factories.buildUser(org, { role: 'admin', language: 'fa' });
-  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
   await sim?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await app?.close();
 });
 
-const url = (path: string) => `http://${org.subdomain}.tracpro.localhost:${port}${path}`;
+const url = (path: string) => app.url(org.subdomain, path);
 const FILTERS = 'dateRange=12-months&contact_gender=ale';
 
 async function signIn(user: User, width: number): Promise<Page> {

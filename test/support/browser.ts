@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -29,6 +30,38 @@ export function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
+}
+
+/** The app listening on a free port under its own base host, and Chromium to open it. */
+export interface BrowserApp {
+  browser: Browser;
+  /** The address of a path on an org's subdomain, or on the bare host (null). */
+  url: (subdomain: string | null, path?: string) => string;
+  close: () => Promise<void>;
+}
+
+/**
+ * Starts the web app on a free port and launches Chromium. The app reads BASE_HOST once, on first
+ * use: call this before importing anything that does (the factories, say).
+ * @returns the app and the browser.
+ */
+export async function startBrowserApp(): Promise<BrowserApp> {
+  const port = await freePort();
+  process.env.BASE_HOST = `tracpro.localhost:${port}`;
+  const { createApp } = await import('../../src/web/app.js');
+  const { createLogger } = await import('../../src/logger.js');
+  const server = await new Promise<Server>((resolve) => {
+    const s = createApp(createLogger()).listen(port, '127.0.0.1', () => resolve(s));
+  });
+  const browser = await launchChromium();
+  return {
+    browser,
+    url: (subdomain, path = '/') => `http://${subdomain ? `${subdomain}.` : ''}tracpro.localhost:${port}${path}`,
+    close: async () => {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 /**

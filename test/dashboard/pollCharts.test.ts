@@ -306,6 +306,24 @@ describe('histograms', () => {
   });
 });
 
+describe('a poll page whose dates hold no poll run', () => {
+  it('links to the dates of every visible poll run, and that link charts them all', async () => {
+    const { agent, host } = await signedIn(admin);
+    const all = await expectedRuns(['0000-01-01', '9999-12-31'], null);
+    expect(all.length).toBeGreaterThan(1);
+    const empty = await agent.get(host, `/polls/${poll.id}?dateRange=custom&startDate=2030-01-01`);
+    expect(empty.body).toContain('No poll run in these dates.');
+    const link = empty.body.match(/<a href="([^"]+)" data-poll-runs="(\d+)">Show every poll run: /);
+    expect(link, 'the whole-range link').not.toBeNull();
+    expect(Number(link![2])).toBe(all.length);
+    const href = link![1]!.replace(/&amp;/g, '&');
+    expect(href).toContain(`startDate=${all[0]!.date}&endDate=${all.at(-1)!.date}`);
+    const whole = await agent.get(host, href);
+    expect(whole.body).not.toContain('No poll run in these dates.');
+    expect(whole.body).toContain('data-chart=');
+  });
+});
+
 describe('query budget (issue 6: at most 20 queries per page)', () => {
   it('the poll page, the poll-run summary and chart JSON stay within it, with and without contact fields', async () => {
     const { agent, host } = await signedIn(admin);

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { filterQuery, withQuery } from '../../../dashboard/filters.js';
+import { filterQuery, withQuery, type ChartFilters } from '../../../dashboard/filters.js';
 import { overTimeKind, overTimeSummaries, questionsWithMaps } from '../../../dashboard/pollCharts.js';
 import { NotFoundError } from '../../../errors.js';
 import { msg } from '../../../i18n/msg.js';
@@ -119,7 +119,19 @@ export async function show(req: Request, res: Response) {
       summary: data && (kind === 'numeric' || kind === 'categorical') ? presentSummary(data.summary, req.t, req.language) : null,
     };
   });
-  res.render('pages/polls/show.njk', { ...locals, sections, numericMode: filters.numeric, pollRunCount: runs.length });
+  const wholeRange = runs.length ? null : await wholeRangeLink(req, poll.id, filters);
+  res.render('pages/polls/show.njk', { ...locals, sections, numericMode: filters.numeric, pollRunCount: runs.length, wholeRange });
+}
+
+/**
+ * When no poll run falls in the chosen dates, a link to the dates that hold every visible one, so
+ * a reader of an org whose last poll was months ago is not left before empty charts.
+ */
+async function wholeRangeLink(req: Request, pollId: number, filters: ChartFilters) {
+  const everything = await chartedPollRuns(req, pollId, { ...filters, dateRange: 'custom', startDate: null, endDate: null });
+  if (!everything.length) return null;
+  const range = { ...filters, dateRange: 'custom' as const, startDate: everything[0]!.date, endDate: everything.at(-1)!.date };
+  return { count: everything.length, start: range.startDate, end: range.endDate, url: withQuery(`/polls/${pollId}`, filterQuery(range, req.regions)) };
 }
 
 function editLocals(req: Request, poll: Awaited<ReturnType<typeof trackedPoll>>, values: { name: string; questions: Record<string, Record<string, unknown>> }, errors: Record<string, string>) {

@@ -36,7 +36,8 @@ function arrayLiteral<R>(rows: readonly R[], pick: (row: R) => string | number |
  *    when the run's modified_on is newer than the stored one (a re-read changes nothing, §24.7), with
  *    their answers (one per active question); runs of contacts unknown here or inactive are skipped
  *    (invariant 17), and create no poll run;
- * 2. each touched (poll run, contact) keeps only its latest-created response active (§24.8), and each
+ * 2. a run of a flow start replaces the empty response the start created for its contact (§23.1);
+ *    each touched (poll run, contact) keeps only its latest-created response active (§24.8), and each
  *    touched (contact, question, org-local day) gets its lastValue and sumValue recomputed (§24.11–12).
  * @param client the page's connection, in a transaction.
  * @param orgId the org.
@@ -195,6 +196,18 @@ export async function applyRunPage(client: pg.PoolClient, orgId: number, runs: M
   });
   const pairs = result!.pairs ?? [];
   const groups = result!.groups ?? [];
+  if (pairs.length) {
+    // A run of a flow start takes the place of the empty response its start created for the
+    // contact (§23.1): the placeholder goes, rather than staying behind as a second response.
+    // An empty response newer than every run (a restart not yet answered) stays.
+    await client.query({
+      text: `DELETE FROM responses e USING unnest($2::int[], $3::int[]) AS p(poll_run_id, contact_id)
+       WHERE e.org_id = $1 AND e.poll_run_id = p.poll_run_id AND e.contact_id = p.contact_id AND e.run_uuid IS NULL
+         AND EXISTS (SELECT 1 FROM responses r WHERE r.org_id = $1 AND r.poll_run_id = e.poll_run_id AND r.contact_id = e.contact_id
+                       AND r.run_uuid IS NOT NULL AND r.created_on >= e.created_on)`,
+      values: [orgId, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    });
+  }
   if (pairs.length || groups.length) {
     await client.query({
       text: `WITH pairs AS (

@@ -93,15 +93,25 @@ export async function readArchives(ctx: FetchContext, listed: ArchiveRef[] | nul
       await saveProgress(ctx);
       continue;
     }
-    const runs = await ctx.client.archiveRuns({ type: 'run', period: ref.period, startDate: ref.startDate, recordCount: ref.records, size: 0, hash: '', downloadUrl: ref.downloadUrl });
-    for (let offset = archive.offset; offset < runs.length; offset += ARCHIVE_CHUNK) {
-      const end = Math.min(runs.length, offset + ARCHIVE_CHUNK);
-      await applyRuns(ctx, runs.slice(offset, end), (applied) => {
+    // Streamed in chunks from the saved offset: lines before it were applied by an earlier attempt.
+    let line = 0;
+    let chunk: Run[] = [];
+    const apply = (last: boolean) => {
+      const end = line;
+      const runs = chunk;
+      chunk = [];
+      return applyRuns(ctx, runs, (applied) => {
         archive.offset = end;
-        archive.done = end >= runs.length;
+        archive.done = last;
         ctx.state.archivedRead += applied;
-      }, end >= runs.length);
+      }, last);
+    };
+    for await (const run of ctx.client.archiveRunStream(ref.downloadUrl)) {
+      if (line++ < archive.offset) continue;
+      chunk.push(run);
+      if (chunk.length === ARCHIVE_CHUNK) await apply(false);
     }
+    await apply(true);
     if (!archive.done) {
       archive.done = true;
       await saveProgress(ctx);

@@ -1,4 +1,12 @@
-import { gunzipSync } from 'node:zlib';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { createGunzip } from 'node:zlib';
 import type { z } from 'zod';
 import { questionsOfExport } from '../definitions/extract.js';
 import type { Question } from '../definitions/types.js';
@@ -131,13 +139,46 @@ export class RapidProClient {
    * @returns the runs of the file.
    */
   async archiveRuns(archive: S.Archive): Promise<S.Run[]> {
-    const response = await fetch(archive.downloadUrl, { signal: AbortSignal.timeout(this.transport.options.timeoutMs ?? 60_000) });
-    if (!response.ok) throw new BadResponseError(archive.downloadUrl, response.status, `archive download failed with HTTP ${response.status}`);
-    const text = gunzipSync(Buffer.from(await response.arrayBuffer())).toString('utf8');
-    return text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => parse(S.RunSchema, JSON.parse(line), archive.downloadUrl, 200));
+    const runs: S.Run[] = [];
+    for await (const run of this.archiveRunStream(archive.downloadUrl)) runs.push(run);
+    return runs;
+  }
+
+  /**
+   * Streams a run archive's runs in file order. The file is downloaded to a temporary file first:
+   * a monthly archive can be hundreds of megabytes, and the caller writes runs far slower than the
+   * link downloads, so neither memory nor the link's lifetime depends on the archive's size.
+   * @param downloadUrl the archive's pre-signed link.
+   */
+  async *archiveRunStream(downloadUrl: string): AsyncGenerator<S.Run> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tracpro-archive-'));
+    try {
+      const file = path.join(dir, 'runs.jsonl.gz');
+      const timeoutMs = (this.transport.options.timeoutMs ?? 60_000) * 10;
+      const response = await fetch(downloadUrl, { signal: AbortSignal.timeout(timeoutMs) });
+      if (!response.ok || !response.body) throw new BadResponseError(downloadUrl, response.status, `archive download failed with HTTP ${response.status}`);
+      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), createWriteStream(file));
+      const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
+      let lineNumber = 0;
+      try {
+        for await (const line of lines) {
+          lineNumber++;
+          if (line.trim() === '') continue;
+          let body: unknown;
+          try {
+            body = JSON.parse(line);
+          } catch {
+            throw new BadResponseError(downloadUrl, 200, `line ${lineNumber} of the archive is not JSON`);
+          }
+          yield parse(S.RunSchema, body, downloadUrl, 200);
+        }
+      } catch (error) {
+        if (error instanceof BadResponseError) throw error;
+        throw new BadResponseError(downloadUrl, 200, `the archive is not a readable gzip file (${(error as Error).message})`, { cause: error });
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   private async serverNow(): Promise<Date> {

@@ -228,6 +228,37 @@ describe('the indicator page', () => {
   });
 });
 
+describe('readers held to their regions on every indicator read (D1)', () => {
+  it('limits a viewer with assigned regions like a supervisor, and a supervisor on the home page\'s featured chart and the questions API', async () => {
+    const example = await workedExample();
+    const { org, north, south, followUp } = example;
+    const southStart = await pollRunOn(org, followUp.poll.id, '2024-01-12', 'regional', south.id);
+    await respond(southStart, example.contacts.b, 'C', [{ question: followUp.question, value: '900' }]);
+    const id = example.indicator.id;
+    const northOnly = [[50, 50, 50], [45, 47, 0]];
+
+    const viewer = await signedIn(org, 'viewer', [north.id]);
+    expect((await viewer.json<IndicatorChart>(`/indicators/${id}/chart`)).series.map((s) => s.data)).toEqual(northOnly);
+    expect((await viewer.json<IndicatorChart>(`/indicators/${id}/chart?region=${south.id}&sub=1`)).series.map((s) => s.data)).toEqual(northOnly);
+    expect((await viewer.agent.get(viewer.host, `/indicators/${id}/chart?contactRegion=${south.id}`)).status).toBe(400);
+    const page = await viewer.agent.get(viewer.host, `/indicators/${id}`);
+    expect(page.status).toBe(200);
+    // North's summary: follow-up mean (45 + 47 + 0) / 3, not the whole org's 43.3.
+    expect(page.body).toContain('30.7');
+    expect(page.body).not.toContain('43.3');
+    expect(page.body).not.toContain('>South</option>');
+    expect((await viewer.agent.get(viewer.host, `/indicators/${id}/edit`)).status).toBe(403);
+
+    const supervisor = await signedIn(org, 'supervisor', [north.id]);
+    const home = (await supervisor.agent.get(supervisor.host, '/')).body;
+    const src = new RegExp(`data-src="(/indicators/${id}/chart\\?[^"]+)"`).exec(home)?.[1]?.replace(/&amp;/g, '&');
+    expect(src).toBe(`/indicators/${id}/chart?dateRange=custom&startDate=2024-01-10&endDate=2024-01-12&region=${north.id}&sub=1`);
+    expect((await supervisor.json<IndicatorChart>(src!)).series.map((s) => s.data)).toEqual(northOnly);
+    const questions = await supervisor.json<{ results: { id: number }[] }>(`/api/polls/${followUp.poll.id}/questions`);
+    expect(questions.results.map((q) => q.id)).toEqual([followUp.question.id]);
+  });
+});
+
 describe('spoof data (spec §14.7)', () => {
   it('is out of reach while the org setting is off: every spoof route leads back to the list', async () => {
     const example = await workedExample();

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db/client.js';
 import { applyInboxPage } from '../../src/db/inbox.js';
+import { broadcastStatusTask } from '../../src/jobs/tasks/BroadcastStatusTask.js';
+import { sendMessageTask } from '../../src/jobs/tasks/SendMessageTask.js';
 import { withPgTransaction } from '../../src/db/pool.js';
 import type { Org, ResponseStatus, Role } from '../../src/generated/prisma/client.js';
 import type { RunningSimulator } from '../../src/rapidpro/simulator/index.js';
@@ -9,7 +11,8 @@ import { orgDb } from '../../src/tenancy/orgDb.js';
 import { buildContact, buildRegions } from '../contacts/support.js';
 import { buildOrg, buildUser, TEST_PASSWORD } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { startTestSimulator, TOKEN } from '../rapidpro/support.js';
+import { startTestSimulator, testClient, TOKEN } from '../rapidpro/support.js';
+import { syncNow } from '../sync/support.js';
 import { remoteActiveContacts, takeSendJob } from './support.js';
 
 let app: TestServer;
@@ -135,6 +138,14 @@ describe('messages and inbox: who may', () => {
     expect(inbox.status).toBe(200);
     expect(inbox.body).toContain('Road flooded');
     expect(inbox.body).not.toContain('The pump is broken');
+    // Reply statistics cover South only: Dan's message is unanswered; North's contacts are not counted.
+    expect(inbox.body).toMatch(/<th scope="row" class="fw-normal">South<\/th>\s*<td class="text-end">1<\/td>/);
+    expect(inbox.body).not.toMatch(/<th scope="row" class="fw-normal">North/);
+    // A region outside theirs in the link falls back to their own.
+    const elsewhere = await agent.get(host, `/inbox?region=${s.regions.north.id}`);
+    expect(elsewhere.body).toContain('Road flooded');
+    expect(elsewhere.body).not.toContain('No teacher today');
+    expect(elsewhere.body).not.toContain('We sent a mechanic');
     const nav = await agent.get(host, '/');
     expect(nav.body).toContain('href="/inbox"');
     expect(nav.body).not.toContain('href="/messages"');
@@ -221,6 +232,15 @@ describe('the message log and a contact\'s messages (spec §16.2)', () => {
     expect(body).toMatch(/<td>All<\/td>/);
     expect(body).toMatch(/<td>North<\/td>/);
     expect(body).toContain('Waiting to send');
+    // The status the log shows follows RapidPro: the job broadcasts, then polling the broadcasts finds them completed.
+    const statusOf = async (text: string) => new RegExp(`<em>${text}</em></td>\\s*<td><span class="badge[^"]*">([^<]+)</span>`).exec((await admin.agent.get(admin.host, '/messages')).body)?.[1];
+    const everyone = await db().message.findFirstOrThrow({ where: { orgId: s.org.id, text: 'To everyone' } });
+    expect(await sendMessageTask.run({ orgId: s.org.id, messageId: everyone.id })).toBe('sent');
+    expect(await statusOf('To everyone')).toBe('Queued in RapidPro');
+    sim.clock.advance(10);
+    expect(await broadcastStatusTask.run({ orgId: s.org.id })).toEqual({ checked: 1 });
+    expect(await statusOf('To everyone')).toBe('Sent');
+    expect(await statusOf('To North non-respondents')).toBe('Waiting to send');
     // With South picked, a North message is not in the data regions; one of "All regions" is.
     const south = await admin.agent.get(admin.host, `/messages?region=${s.regions.south.id}`);
     expect(south.body).toContain('To everyone');
@@ -282,5 +302,19 @@ describe('the inbox (spec §16.3)', () => {
     expect(await db().syncState.count({ where: { orgId: s.org.id, resource: 'inbox', lastSuccessAt: { not: null } } })).toBe(1);
     const reply = sim.state().messages;
     expect([...reply.texts.values()].map((t) => t.text)).toContain('A mechanic comes tomorrow.');
+    const bubble = (status: string) => new RegExp(`A mechanic comes tomorrow\\.</div>\\s*<div[^>]*>\\s*Outgoing · <time[^>]*>[^<]*</time> · ${status}`);
+    expect(after.body).toMatch(bubble('Queued'));
+
+    // RapidPro's clock moves on and it sends the reply: the next inbox sync shows it sent, as RapidPro lists it among its sent messages.
+    sim.clock.advance(10);
+    await syncNow(s.org.id, 'inbox');
+    const stored = await db().inboxMessage.findFirstOrThrow({ where: { orgId: s.org.id, contactId: s.a.id, direction: 'o', text: 'A mechanic comes tomorrow.' } });
+    const sentFolder = await testClient(sim).messages({ folder: 'sent', after: new Date(new Date(sim.clock.now()).getTime() - 3600_000) }).all();
+    const listed = sentFolder.find((m) => String(m.id) === String(stored.rapidproId));
+    expect(listed?.text).toBe('A mechanic comes tomorrow.');
+    expect(stored.status).toBe(listed!.status);
+    expect(stored.sentOn?.getTime()).toBe(listed!.sentOn!.ms);
+    expect((await agent.get(host, `/inbox/${s.a.id}`)).body).toMatch(bubble('(Sent|Delivered)'));
+    expect(await db().inboxMessage.count({ where: { orgId: s.org.id, contactId: s.a.id, direction: 'o', text: 'A mechanic comes tomorrow.' } })).toBe(1);
   });
 });

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/db/client.js';
+import { applyRunPage } from '../../src/db/pollRunIngest.js';
+import { withPgTransaction } from '../../src/db/pool.js';
 import { completionSeries, REMINDER_HOURS, reminderMarkers } from '../../src/db/reminderReads.js';
 import type { Org, ResponseStatus, Role } from '../../src/generated/prisma/client.js';
+import { mapRun } from '../../src/pollruns/runMapping.js';
+import { RunSchema } from '../../src/rapidpro/client/index.js';
 import { orgDb } from '../../src/tenancy/orgDb.js';
 import { buildContact, buildRegions } from '../contacts/support.js';
 import { buildOrg, buildUser, TEST_PASSWORD } from '../support/factories.js';
@@ -108,6 +112,41 @@ describe('effect of reminders: the hourly series', () => {
   });
 });
 
+describe('effect of reminders: when a response became complete', () => {
+  it('is kept from the first ingestion that saw it complete, so later re-reads of the run do not move it along the series', async () => {
+    const org = await buildOrg();
+    const regions = await buildRegions(org);
+    const poll = await db().poll.create({ data: { orgId: org.id, flowUuid: randomUUID(), rapidproName: 'Attendance', isActive: true } });
+    const question = await db().question.create({ data: { orgId: org.id, pollId: poll.id, key: 'pupils', rapidproName: 'Pupils', type: 'numeric', flowOrder: 1 } });
+    const contact = await buildContact(org, { name: 'Ann', regionId: regions.north.id });
+    const tracked = { pollId: poll.id, questionsByKey: new Map([['pupils', question.id]]), questionsByNode: new Map<string, number>() };
+    const uuid = randomUUID();
+    // One run read three times as RapidPro changes it: partial; completed (this server sends no
+    // exited_on, so the completion time is the modification's); modified again two days later.
+    const read = (modified: string, completed: boolean) => mapRun(RunSchema.parse({
+      uuid, flow: { uuid: poll.flowUuid, name: 'Attendance' }, contact: { uuid: contact.uuid, name: null }, start: null, responded: true, path: null,
+      values: { pupils: { name: 'pupils', value: '12', category: '12', node: randomUUID(), time: '2024-07-01T08:30:00Z' } },
+      created_on: '2024-07-01T08:00:00Z', modified_on: modified, exited_on: null, exit_type: completed ? 'completed' : null,
+    }), tracked, org.timezone);
+    const ingest = (modified: string, completed: boolean) => withPgTransaction((client) => applyRunPage(client, org.id, [read(modified, completed)]));
+
+    await ingest('2024-07-01T08:30:00Z', false);
+    const response = await db().response.findFirstOrThrow({ where: { orgId: org.id, runUuid: uuid } });
+    expect([response.status, response.completedOn]).toEqual(['P', null]);
+    await ingest('2024-07-01T10:00:00Z', true);
+    await ingest('2024-07-03T09:00:00Z', true);
+    const complete = await db().response.findUniqueOrThrow({ where: { id: response.id } });
+    expect(complete.status).toBe('C');
+    expect(complete.completedOn?.toISOString()).toBe('2024-07-01T10:00:00.000Z');
+
+    const series = (await completionSeries(org.id, complete.pollRunId, null))!;
+    expect(series.start.toISOString()).toBe('2024-07-01T08:00:00.000Z');
+    expect(series.total).toBe(1);
+    // Complete from hour 2 (10:00), not from hour 49 (the last re-read).
+    expect(series.complete.slice(0, 4)).toEqual([0, 0, 1, 1]);
+  });
+});
+
 async function signedIn(org: Org, role: Role, regionIds: number[] = []) {
   const user = await buildUser(org, { role });
   for (const regionId of regionIds) await orgDb(org.id).regionAccess.create({ data: { orgId: org.id, userId: user.id, regionId } });
@@ -148,5 +187,14 @@ describe('GET /pollruns/:id/reminders.json', () => {
     // From North itself, with or without sub-regions, the run is its own.
     const north = await signedIn(s.org, 'supervisor', [s.regions.north.id]);
     expect((await north.agent.get(north.host, `/pollruns/${s.run.id}/reminders.json?sub=0`)).status).toBe(200);
+    // A viewer with assigned regions (D1) is held to them as a supervisor is.
+    const southViewer = await signedIn(s.org, 'viewer', [s.regions.south.id]);
+    expect((await southViewer.agent.get(southViewer.host, `/pollruns/${s.run.id}/reminders.json`)).status).toBe(404);
+    const northOneViewer = await signedIn(s.org, 'viewer', [s.regions.northOne.id]);
+    const seen = await northOneViewer.agent.get(northOneViewer.host, `/pollruns/${s.run.id}/reminders.json?region=${s.regions.north.id}&sub=1`);
+    expect(seen.status).toBe(200);
+    const body = JSON.parse(seen.body);
+    expect([body.total, body.points.map((p: { complete: number }) => p.complete)]).toEqual([recount(s.responses, [s.regions.northOne.id]).total, recount(s.responses, [s.regions.northOne.id]).complete]);
+    expect(body.markers.map((m: { text: string }) => m.text)).toEqual(['Reminder to North']);
   });
 });

@@ -45,6 +45,12 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, url: string, status: numb
   return result.data;
 }
 
+/** Whether a write's recipients (uuids) are exactly those RapidPro lists for a start or broadcast. */
+function sameUuids(sent: string[] = [], listed: { uuid: string }[] = []): boolean {
+  const set = new Set(sent);
+  return set.size === listed.length && listed.every((x) => set.has(x.uuid));
+}
+
 /**
  * The RapidPro API v2 client: every read (as cursor walks) and write the dashboard uses.
  */
@@ -236,9 +242,8 @@ export class RapidProClient {
       return await send();
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw error;
-      const same = (a: string[] = [], b: { uuid: string }[]): boolean => a.length === b.length && b.every((x) => a.includes(x.uuid));
       for await (const start of this.flowStarts({ after: new Date(sentAt.getTime() - 60_000) })) {
-        if (start.flow.uuid === body.flow && same(body.contacts, start.contacts) && same(body.groups, start.groups)) return start;
+        if (start.flow.uuid === body.flow && sameUuids(body.contacts, start.contacts) && sameUuids(body.groups, start.groups)) return start;
       }
       return send();
     }
@@ -257,7 +262,8 @@ export class RapidProClient {
       if (!(error instanceof UnavailableError)) throw error;
       const text = typeof body.text === 'string' ? body.text : Object.values(body.text)[0];
       for await (const found of this.broadcasts({ after: new Date(sentAt.getTime() - 60_000) })) {
-        if (Object.values(found.text).includes(text ?? '') && (body.contacts ?? []).every((c) => found.contacts.some((x) => x.uuid === c))) return found;
+        // The exact recipients: a broadcast of the same text to a superset is another message.
+        if (Object.values(found.text).includes(text ?? '') && sameUuids(body.contacts, found.contacts) && sameUuids(body.groups, found.groups)) return found;
       }
       return send();
     }

@@ -33,6 +33,26 @@ describe('writes', () => {
     expect(sim.state().starts.filter((s) => s.request !== null).map((s) => s.uuid)).toEqual([start.uuid]);
   });
 
+  it('sends a broadcast whose POST was lost, even beside a broadcast of the same text to more contacts', async () => {
+    sim = await startTestSimulator({ now: '2024-03-04T10:00:00.000Z', activity: false });
+    const client = testClient(sim);
+    const contacts = (await client.contacts().all()).filter((c) => c.status === 'active').slice(0, 3).map((c) => c.uuid);
+    const everyone = await client.sendBroadcast({ text: 'Reminder', contacts });
+    sim.addFault({ kind: '502', path: 'broadcasts', method: 'POST', count: 1 });
+    const subset = await client.sendBroadcast({ text: 'Reminder', contacts: contacts.slice(0, 2) });
+    expect(subset.key).not.toBe(everyone.key);
+    expect(subset.contacts.map((c) => c.uuid).sort()).toEqual(contacts.slice(0, 2).sort());
+  });
+
+  it('does not send a broadcast twice when the POST was applied but answered 500', async () => {
+    sim = await startTestSimulator({ now: '2024-03-04T10:00:00.000Z', activity: false });
+    const client = testClient(sim);
+    const contacts = (await client.contacts().all()).filter((c) => c.status === 'active').slice(0, 3).map((c) => c.uuid);
+    sim.addFault({ kind: 'applied500', path: 'broadcasts', method: 'POST', count: 1 });
+    const sent = await client.sendBroadcast({ text: 'Reminder', contacts });
+    expect((await client.broadcasts().all()).map((b) => b.key)).toEqual([sent.key]);
+  });
+
   it('runs appear for a start as the virtual clock moves on', async () => {
     sim = await startTestSimulator({ now: '2024-03-04T10:00:00.000Z', activity: false });
     const client = testClient(sim);

@@ -3,8 +3,8 @@ import { pgPool } from './pool.js';
 
 /** A RapidPro message outside flows, as the inbox sync writes it. */
 export interface InboxRow {
-  /** RapidPro's integer message id, as text (it is a bigint). */
-  rapidproId: string;
+  /** RapidPro's message uuid, or its integer id as text on older servers (rapidpro-api §5.9). */
+  rapidproKey: string;
   contactUuid: string;
   text: string;
   direction: 'i' | 'o';
@@ -24,12 +24,12 @@ export interface InboxPageCounts {
 }
 
 /**
- * Upserts a page of messages by (org, RapidPro id), idempotently: a row changes only when RapidPro's
+ * Upserts a page of messages by (org, RapidPro key), idempotently: a row changes only when RapidPro's
  * modified_on is not older than the stored one and something differs. Messages of contacts the
  * contact sync has not brought in yet are skipped (a later re-read picks them up).
  * @param client a connection inside the page's transaction.
  * @param orgId the org.
- * @param rows the messages (one row per id).
+ * @param rows the messages (one row per key).
  * @returns created, updated and skipped counts.
  */
 export async function applyInboxPage(client: pg.PoolClient, orgId: number, rows: InboxRow[]): Promise<InboxPageCounts> {
@@ -37,14 +37,14 @@ export async function applyInboxPage(client: pg.PoolClient, orgId: number, rows:
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   const { rows: [result] } = await client.query<{ known: number; created: number; updated: number }>(
     `WITH input AS (
-       SELECT * FROM unnest($2::bigint[], $3::varchar[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[])
-         AS t(rapidpro_id, contact_uuid, text, direction, visibility, status, created_on, sent_on, modified_on)
+       SELECT * FROM unnest($2::varchar[], $3::varchar[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[])
+         AS t(rapidpro_key, contact_uuid, text, direction, visibility, status, created_on, sent_on, modified_on)
      ), known AS (
        SELECT i.*, c.id AS contact_id FROM input i JOIN contacts c ON c.org_id = $1 AND c.uuid = i.contact_uuid
      ), written AS (
-       INSERT INTO inbox_messages AS m (org_id, rapidpro_id, contact_id, text, direction, visibility, status, created_on, sent_on, modified_on)
-       SELECT $1, rapidpro_id, contact_id, left(text, 640), direction, visibility, left(status, 16), created_on, sent_on, modified_on FROM known
-       ON CONFLICT (org_id, rapidpro_id) DO UPDATE
+       INSERT INTO inbox_messages AS m (org_id, rapidpro_key, contact_id, text, direction, visibility, status, created_on, sent_on, modified_on)
+       SELECT $1, rapidpro_key, contact_id, left(text, 640), direction, visibility, left(status, 16), created_on, sent_on, modified_on FROM known
+       ON CONFLICT (org_id, rapidpro_key) DO UPDATE
          SET contact_id = EXCLUDED.contact_id, text = EXCLUDED.text, visibility = EXCLUDED.visibility, status = EXCLUDED.status,
              sent_on = EXCLUDED.sent_on, modified_on = EXCLUDED.modified_on
          WHERE (m.modified_on IS NULL OR EXCLUDED.modified_on IS NULL OR EXCLUDED.modified_on >= m.modified_on)
@@ -55,7 +55,7 @@ export async function applyInboxPage(client: pg.PoolClient, orgId: number, rows:
      SELECT (SELECT count(*) FROM known)::int AS known,
             count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated
      FROM written`,
-    [orgId, rows.map((r) => r.rapidproId), rows.map((r) => r.contactUuid), rows.map((r) => r.text), rows.map((r) => r.direction),
+    [orgId, rows.map((r) => r.rapidproKey), rows.map((r) => r.contactUuid), rows.map((r) => r.text), rows.map((r) => r.direction),
       rows.map((r) => r.visibility), rows.map((r) => r.status), rows.map((r) => iso(r.createdOn)), rows.map((r) => iso(r.sentOn)), rows.map((r) => iso(r.modifiedOn))],
   );
   return { created: result!.created, updated: result!.updated, skipped: rows.length - result!.known };
@@ -67,14 +67,14 @@ export async function applyInboxPage(client: pg.PoolClient, orgId: number, rows:
  * @param client a connection inside a transaction.
  * @param orgId the org.
  * @param since the start of the re-read window (RapidPro's clock).
- * @param seenIds RapidPro ids of every incoming message the re-read returned.
+ * @param seenKeys RapidPro keys of every incoming message the re-read returned.
  * @returns how many messages were marked deleted.
  */
-export async function markMissingAsDeleted(client: pg.PoolClient, orgId: number, since: Date, seenIds: string[]): Promise<number> {
+export async function markMissingAsDeleted(client: pg.PoolClient, orgId: number, since: Date, seenKeys: string[]): Promise<number> {
   const result = await client.query(
     `UPDATE inbox_messages SET visibility = 'deleted'
-     WHERE org_id = $1 AND direction = 'i' AND created_on >= $2 AND visibility <> 'deleted' AND NOT (rapidpro_id = ANY($3::bigint[]))`,
-    [orgId, since, seenIds],
+     WHERE org_id = $1 AND direction = 'i' AND created_on >= $2 AND visibility <> 'deleted' AND NOT (rapidpro_key = ANY($3::varchar[]))`,
+    [orgId, since, seenKeys],
   );
   return result.rowCount ?? 0;
 }

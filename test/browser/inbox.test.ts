@@ -34,8 +34,8 @@ async function setup() {
   contacts.sort((a, b) => a.id - b.id);
   const now = Date.now();
   await withPgTransaction((client) => applyInboxPage(client, org.id, contacts.flatMap((c, i) => [
-    { rapidproId: String(7_000_000 + org.id * 10 + i * 2), contactUuid: c.uuid, text: LONG, direction: 'i' as const, visibility: 'visible', status: 'handled', createdOn: new Date(now - (5 + i) * 3600_000), sentOn: null, modifiedOn: null },
-    { rapidproId: String(7_000_001 + org.id * 10 + i * 2), contactUuid: c.uuid, text: `Thank you, a mechanic is on the way ${'—'.repeat(i)}`, direction: 'o' as const, visibility: 'visible', status: 'delivered', createdOn: new Date(now - (4 + i) * 3600_000), sentOn: new Date(now - (4 + i) * 3600_000), modifiedOn: null },
+    { rapidproKey: String(7_000_000 + org.id * 10 + i * 2), contactUuid: c.uuid, text: LONG, direction: 'i' as const, visibility: 'visible', status: 'handled', createdOn: new Date(now - (5 + i) * 3600_000), sentOn: null, modifiedOn: null },
+    { rapidproKey: String(7_000_001 + org.id * 10 + i * 2), contactUuid: c.uuid, text: `Thank you, a mechanic is on the way ${'—'.repeat(i)}`, direction: 'o' as const, visibility: 'visible', status: 'delivered', createdOn: new Date(now - (4 + i) * 3600_000), sentOn: new Date(now - (4 + i) * 3600_000), modifiedOn: null },
   ])));
   const poll = await db().poll.create({ data: { orgId: org.id, flowUuid: `flow-${org.id}`, rapidproName: 'Attendance with a long flow name', isActive: true } });
   const start = new Date(now - 3 * 24 * 3600_000);

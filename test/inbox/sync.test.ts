@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../../src/db/client.js';
 import { applyInboxPage, latestMessages, markMissingAsDeleted, replyStats } from '../../src/db/inbox.js';
@@ -5,7 +6,8 @@ import { withPgTransaction } from '../../src/db/pool.js';
 import type { Org } from '../../src/generated/prisma/client.js';
 import { replyToContact } from '../../src/inbox/replySender.js';
 import type { RunningSimulator } from '../../src/rapidpro/simulator/index.js';
-import { INBOX_REREAD_MS } from '../../src/sync/resources/inbox.js';
+import { MessageSchema } from '../../src/rapidpro/client/schemas.js';
+import { INBOX_REREAD_MS, inboxRow } from '../../src/sync/resources/inbox.js';
 import { buildContact, buildRegions } from '../contacts/support.js';
 import { tracpro } from '../support/cli.js';
 import { buildOrg, buildUser } from '../support/factories.js';
@@ -41,7 +43,7 @@ async function expectedIncoming(orgId: number, after: Date) {
   const expected = new Map<string, { visibility: string; contactUuid: string }>();
   for (const folder of ['inbox', 'archived']) {
     for await (const m of client.messages({ folder, after })) {
-      if (known.has(m.contact.uuid)) expected.set(String(m.id), { visibility: m.visibility, contactUuid: m.contact.uuid });
+      if (known.has(m.contact.uuid)) expected.set(m.key, { visibility: m.visibility, contactUuid: m.contact.uuid });
     }
   }
   return expected;
@@ -49,10 +51,16 @@ async function expectedIncoming(orgId: number, after: Date) {
 
 async function localIncoming(orgId: number) {
   const rows = await db().inboxMessage.findMany({ where: { orgId, direction: 'i' } });
-  return new Map(rows.map((r) => [String(r.rapidproId), r]));
+  return new Map(rows.map((r) => [r.rapidproKey, r]));
 }
 
 const simNow = () => new Date(sim.clock.now());
+
+/** RapidPro's integer id of a message (message actions take ids), from its uuid. */
+async function remoteId(uuid: string): Promise<number> {
+  const [message] = await testClient(sim).messages({ uuid }).all();
+  return message!.id!;
+}
 
 async function messageAction(action: string, messages: number[]) {
   const response = await fetch(`${sim.url}/api/v2/message_actions.json`, {
@@ -62,6 +70,18 @@ async function messageAction(action: string, messages: number[]) {
   });
   expect(response.status).toBe(204);
 }
+
+describe('inbox rows', () => {
+  it('are keyed by the message uuid on current servers, which send no integer id, and by the id on older ones', () => {
+    const sample = JSON.parse(readFileSync('/work/shared/fixtures/rapidpro-v2-samples/messages.json', 'utf8')) as { results: Record<string, unknown>[] };
+    const messages = sample.results.map((r) => MessageSchema.parse(r));
+    expect(messages.every((m) => m.id === null && m.uuid !== null)).toBe(true);
+    expect(messages.map((m) => inboxRow(m)?.rapidproKey)).toEqual(messages.map((m) => m.uuid));
+    const legacy = MessageSchema.parse({ ...sample.results[0], uuid: undefined, id: 4242 });
+    expect(inboxRow(legacy)?.rapidproKey).toBe('4242');
+    expect(inboxRow(MessageSchema.parse({ ...sample.results[0], uuid: undefined }))).toBeNull();
+  });
+});
 
 describe('inbox sync (rapidpro-api §7.3)', () => {
   it('imports the first time only the incoming messages of the window, then adds new ones without duplicates as windows overlap', async () => {
@@ -91,8 +111,8 @@ describe('inbox sync (rapidpro-api §7.3)', () => {
     const later = await expectedIncoming(org.id, new Date(simNow().getTime() - INBOX_REREAD_MS));
     const visible = [...(await localIncoming(org.id)).entries()].filter(([, r]) => r.createdOn.getTime() >= simNow().getTime() - INBOX_REREAD_MS && r.visibility !== 'deleted');
     expect(visible.map(([id]) => id).sort()).toEqual([...later.keys()].sort());
-    const rows = await db().inboxMessage.findMany({ where: { orgId: org.id }, select: { rapidproId: true } });
-    expect(new Set(rows.map((r) => r.rapidproId)).size).toBe(rows.length);
+    const rows = await db().inboxMessage.findMany({ where: { orgId: org.id }, select: { rapidproKey: true } });
+    expect(new Set(rows.map((r) => r.rapidproKey)).size).toBe(rows.length);
     expect(rows.length).toBeGreaterThan(local.size);
   });
 
@@ -100,14 +120,14 @@ describe('inbox sync (rapidpro-api §7.3)', () => {
     const org = await syncedOrg();
     await syncNow(org.id, 'inbox');
     const [first, second] = [...(await localIncoming(org.id)).values()].filter((r) => r.visibility === 'visible');
-    await messageAction('archive', [Number(first!.rapidproId)]);
-    await messageAction('delete', [Number(second!.rapidproId)]);
+    await messageAction('archive', [await remoteId(first!.rapidproKey)]);
+    await messageAction('delete', [await remoteId(second!.rapidproKey)]);
     const counts = await syncNow(org.id, 'inbox');
     expect(counts).toMatchObject({ deleted: 1, updated: 1 });
     expect((await db().inboxMessage.findUniqueOrThrow({ where: { id: first!.id } })).visibility).toBe('archived');
     expect((await db().inboxMessage.findUniqueOrThrow({ where: { id: second!.id } })).visibility).toBe('deleted');
 
-    await messageAction('restore', [Number(first!.rapidproId)]);
+    await messageAction('restore', [await remoteId(first!.rapidproKey)]);
     await syncNow(org.id, 'inbox');
     expect((await db().inboxMessage.findUniqueOrThrow({ where: { id: first!.id } })).visibility).toBe('visible');
   });
@@ -144,7 +164,7 @@ describe('inbox sync (rapidpro-api §7.3)', () => {
 
     sim.clock.advance(10);
     await syncNow(org.id, 'inbox');
-    const [remote] = (await testClient(sim).messages({ contact: contact.uuid, after: new Date(simNow().getTime() - 60_000) }).all()).filter((m) => m.id === Number(reply.rapidproId));
+    const [remote] = (await testClient(sim).messages({ contact: contact.uuid, after: new Date(simNow().getTime() - 60_000) }).all()).filter((m) => m.key === reply.rapidproKey);
     expect(['sent', 'delivered', 'failed']).toContain(remote!.status);
     const synced = await db().inboxMessage.findUniqueOrThrow({ where: { id: reply.id } });
     expect(synced.status).toBe(remote!.status);
@@ -209,12 +229,12 @@ describe('reply statistics per region', () => {
     let id = 1;
     await withPgTransaction((client) =>
       applyInboxPage(client, org.id, script.map(([who, direction, hoursAgo]) => ({
-        rapidproId: String(900_000 + id++), contactUuid: people[who]!.uuid, text: `${direction} ${hoursAgo}`, direction, visibility: 'visible', status: direction === 'i' ? 'handled' : 'sent',
+        rapidproKey: String(900_000 + id++), contactUuid: people[who]!.uuid, text: `${direction} ${hoursAgo}`, direction, visibility: 'visible', status: direction === 'i' ? 'handled' : 'sent',
         createdOn: at(hoursAgo), sentOn: null, modifiedOn: at(hoursAgo),
       }))),
     );
     // A deleted message counts for nothing.
-    await db().inboxMessage.create({ data: { orgId: org.id, rapidproId: 999_999n, contactId: people[3]!.id, direction: 'i', visibility: 'deleted', createdOn: at(3) } });
+    await db().inboxMessage.create({ data: { orgId: org.id, rapidproKey: '999999', contactId: people[3]!.id, direction: 'i', visibility: 'deleted', createdOn: at(3) } });
 
     const rows = await db().inboxMessage.findMany({ where: { orgId: org.id, visibility: { not: 'deleted' } } });
     const regionOf = new Map(people.map((p) => [p.id, p.regionId!]));
@@ -238,7 +258,7 @@ describe('reply statistics per region', () => {
     const b = await buildContact(org, { name: 'B', regionId: regions.south.id });
     const c = await buildContact(org, { name: 'Only broadcasts', regionId: regions.north.id });
     const row = (id: number, uuid: string, direction: 'i' | 'o', created: string) => ({
-      rapidproId: String(id), contactUuid: uuid, text: `m${id}`, direction, visibility: 'visible', status: 'handled', createdOn: new Date(created), sentOn: null, modifiedOn: new Date(created),
+      rapidproKey: String(id), contactUuid: uuid, text: `m${id}`, direction, visibility: 'visible', status: 'handled', createdOn: new Date(created), sentOn: null, modifiedOn: new Date(created),
     });
     const page = [row(1, a.uuid, 'i', '2024-06-01T10:00:00Z'), row(2, a.uuid, 'o', '2024-06-02T10:00:00Z'), row(3, b.uuid, 'i', '2024-06-03T10:00:00Z'), row(4, c.uuid, 'o', '2024-06-04T10:00:00Z')];
     // Another org knows none of these contacts: everything is skipped there.

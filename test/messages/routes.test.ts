@@ -59,7 +59,7 @@ async function setup() {
   // Recent, so the reply statistics (the last 30 days, up to now: the org has no inbox sync yet) count them.
   const inbox = (who: { uuid: string }, text: string, hoursAgo: number, direction: 'i' | 'o' = 'i') => {
     const created = new Date(Date.now() - hoursAgo * 3600_000);
-    return { rapidproId: String(id++), contactUuid: who.uuid, text, direction, visibility: 'visible', status: direction === 'i' ? 'handled' : 'sent', createdOn: created, sentOn: null, modifiedOn: created };
+    return { rapidproKey: String(id++), contactUuid: who.uuid, text, direction, visibility: 'visible', status: direction === 'i' ? 'handled' : 'sent', createdOn: created, sentOn: null, modifiedOn: created };
   };
   await withPgTransaction((client) => applyInboxPage(client, org.id, [
     inbox(a, 'The pump is broken', 50), inbox(a, 'We sent a mechanic', 49, 'o'), inbox(b, 'No teacher today', 30), inbox(d, 'Road flooded', 10),
@@ -310,7 +310,7 @@ describe('the inbox (spec §16.3)', () => {
     await syncNow(s.org.id, 'inbox');
     const stored = await db().inboxMessage.findFirstOrThrow({ where: { orgId: s.org.id, contactId: s.a.id, direction: 'o', text: 'A mechanic comes tomorrow.' } });
     const sentFolder = await testClient(sim).messages({ folder: 'sent', after: new Date(new Date(sim.clock.now()).getTime() - 3600_000) }).all();
-    const listed = sentFolder.find((m) => String(m.id) === String(stored.rapidproId));
+    const listed = sentFolder.find((m) => m.key === stored.rapidproKey);
     expect(listed?.text).toBe('A mechanic comes tomorrow.');
     expect(stored.status).toBe(listed!.status);
     expect(stored.sentOn?.getTime()).toBe(listed!.sentOn!.ms);

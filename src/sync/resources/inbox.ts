@@ -23,13 +23,13 @@ const ON_ITS_WAY = ['pending', 'initializing', 'queued', 'wired'];
 /**
  * Converts a RapidPro message to an inbox row.
  * @param message the message as the client reads it.
- * @returns the row, or null for a message without an integer id (the key of inbox_messages).
+ * @returns the row, or null for a message with neither a uuid nor an id (nothing to key it by).
  */
 export function inboxRow(message: Message): InboxRow | null {
-  if (message.id === null) return null;
+  if (message.uuid === null && message.id === null) return null;
   const date = (time: { ms: number } | null) => (time ? new Date(time.ms) : null);
   return {
-    rapidproId: String(message.id),
+    rapidproKey: message.key,
     contactUuid: message.contact.uuid,
     text: message.text,
     direction: message.direction === 'in' ? 'i' : 'o',
@@ -84,9 +84,9 @@ async function walk(context: SyncContext, folder: string, after: Date, keep: (m:
   for await (const page of context.client.messages({ folder, after }).pages()) {
     const kept = page.items.filter(keep);
     const rows = new Map<string, InboxRow>();
-    for (const row of kept.map(inboxRow)) if (row) rows.set(row.rapidproId, row);
+    for (const row of kept.map(inboxRow)) if (row) rows.set(row.rapidproKey, row);
     seen.push(...rows.keys());
-    const unkeyed = kept.filter((m) => m.id === null).length;
+    const unkeyed = kept.length - kept.map(inboxRow).filter(Boolean).length;
     await withPgTransaction(async (client) => {
       const counts = await applyInboxPage(client, context.org.id, [...rows.values()]);
       await context.checkpoint(pgExecutor(client), { counts: { ...counts, ...(unkeyed ? { failed: unkeyed } : {}) } });

@@ -47,8 +47,9 @@ async function signIn(user: User, width: number): Promise<Page> {
 }
 
 /**
- * Names what sticks out of the viewport inside the page's content (wide tables scroll in their own box).
- * The navigation bar is the layout's concern, checked by test/browser/layout.test.ts.
+ * Names what sticks out of the viewport inside the page's content (wide tables scroll in their own box,
+ * Leaflet's layers are clipped by the map's). The navigation bar is the layout's concern, checked by
+ * test/browser/layout.test.ts.
  */
 function contentOverflow(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -56,7 +57,7 @@ function contentOverflow(page: Page): Promise<string[]> {
     return [...document.querySelectorAll('main *')]
       .filter((el) => {
         const box = el.getBoundingClientRect();
-        return (box.right > width + 1 || box.left < -1) && !el.closest('.table-responsive, .collapse:not(.show), [hidden]');
+        return (box.right > width + 1 || box.left < -1) && !el.closest('.table-responsive, .collapse:not(.show), [hidden], .leaflet-container');
       })
       .slice(0, 8)
       .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(el.getBoundingClientRect().left)}–${Math.round(el.getBoundingClientRect().right)})`);
@@ -127,6 +128,13 @@ describe('poll charts in Chromium', () => {
     expect(await blankCanvases(page)).toEqual([]);
     expect(await page.locator('.nav-tabs .nav-link.active').first().innerText()).toBe('Summary');
     await screenshot(page, 'pollrun-summary-1280');
+
+    // The Map tab draws every question with map data at once, filters kept.
+    await Promise.all([page.waitForURL(/\/pollruns\/\d+\/map\?/), page.click('.nav-tabs a.nav-link[href*="/map?"]')]);
+    expect(new URL(page.url()).searchParams.get('contact_gender')).toBe('ale');
+    await page.waitForSelector('figure[data-chart=map][data-drawn=true] path.leaflet-interactive');
+    expect(await page.locator('figure[data-chart=map]').count()).toBeGreaterThan(0);
+    expect(await page.locator('figure[data-chart=map] .chart-table table tbody tr').count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -153,6 +161,11 @@ describe('poll charts in Chromium', () => {
       expect(await contentOverflow(page)).toEqual([]);
       expect(await scrollsSideways(page), (await overflowingElements(page)).join(', ')).toBe(false);
       await screenshot(page, `pollrun-summary-${who}-${width}`);
+      await page.goto(url(run!.replace(/^(\/pollruns\/\d+)/, '$1/map')));
+      await page.waitForSelector('figure[data-chart=map][data-drawn=true]');
+      expect(await contentOverflow(page)).toEqual([]);
+      expect(await scrollsSideways(page), (await overflowingElements(page)).join(', ')).toBe(false);
+      await screenshot(page, `pollrun-map-${who}-${width}`);
       await page.close();
     });
   }

@@ -62,7 +62,7 @@ async function expectFits(page: Page, subdomain: string, paths: string[], shot: 
 describe('poll-run pages in Chromium', () => {
   it('fit 1280 px and 375 px, left to right and right to left, with the wide responses table scrolling in its own box', async () => {
     const { s, run, user } = await wideOrg();
-    const paths = ['/pollruns', `/polls/${s.poll.id}/pollruns`, `/pollruns/${run.id}/participation`, `/pollruns/${run.id}/participation?groupBy=region`, `/pollruns/${run.id}/responses`, '/participation'];
+    const paths = ['/polls', '/pollruns', `/polls/${s.poll.id}/pollruns`, `/pollruns/${run.id}/participation`, `/pollruns/${run.id}/participation?groupBy=region`, `/pollruns/${run.id}/responses`, `/pollruns/${run.id}/map`, '/participation'];
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, s.org.subdomain, user.email);
     await expectFits(page, s.org.subdomain, paths, 'participation-1280');

@@ -4,7 +4,8 @@ import { answerTotals, responseCounts } from '../../src/db/chartReads.js';
 import { db } from '../../src/db/client.js';
 import { squashCounterDeltas } from '../../src/db/counters.js';
 import { redis, redisKey } from '../../src/db/redis.js';
-import { withPgTransaction } from '../../src/db/pool.js';
+import { pgPool, withPgTransaction } from '../../src/db/pool.js';
+import { formatDate } from '../../src/lib/dates.js';
 import { applyRunPage } from '../../src/db/pollRunIngest.js';
 import type { Org, Poll, Question, Region, User } from '../../src/generated/prisma/client.js';
 import { allCategories, categorize, naturalSort, type StoredRule } from '../../src/polls/rules.js';
@@ -99,6 +100,19 @@ async function expectedRuns(range: [string, string], region: number | null) {
     .map((r) => ({ id: r.id, date: day(r.conductedOn) }));
 }
 
+/** The leading category per boundary of a multiple-choice question, recounted (spec §13.7 step 3), with its category list. */
+async function expectedLeading(question: Question, s: Selection) {
+  const rules = question.rules as unknown as StoredRule[];
+  const tagged = await boundaryRows(org.id, question.id, s, 'value');
+  const seen = [...tagged.categories.values()].flatMap((c) => [...c.keys()]);
+  const list = allCategories(rules, seen);
+  const leading = Object.fromEntries([...tagged.categories].flatMap(([id, byCategory]) => {
+    const ranked = [...byCategory].filter(([c]) => c).sort((a, b) => b[1] - a[1] || list.indexOf(a[0]!) - list.indexOf(b[0]!));
+    return ranked.length ? [[id, { category: ranked[0]![0] }]] : [];
+  }));
+  return { leading, list };
+}
+
 const metric = (stats: RecountStat[], runIds: number[], pick: (s: RecountStat) => number, regionId: number | null = null) =>
   runIds.map((id) => { const s = stats.find((x) => x.runId === id && x.regionId === regionId); return s ? pick(s) : 0; });
 
@@ -169,6 +183,7 @@ describe('poll page charts equal a plain recount (spec §13.2–13.5, §13.7)', 
         const shown = regions.filter((r) => byRegion.some((x) => x.regionId === r.id && x.responses > 0));
         expect(split.sum).toEqual(shown.map((r) => ({ name: r.name, data: metric(byRegion, runIds, (x) => x.sum, r.id) })));
         expect(split.average).toEqual(shown.map((r) => ({ name: r.name, data: metric(byRegion, runIds, (x) => x.avg, r.id) })));
+        expect(split.stdev).toEqual(shown.map((r) => ({ name: r.name, data: metric(byRegion, runIds, (x) => x.stdev, r.id) })));
         expect(split['response-rate']).toEqual(shown.map((r) => ({ name: r.name, data: metric(byRegion, runIds, (x) => x.rate, r.id) })));
 
         const summary = await summaryOf(stats, runIds);
@@ -203,14 +218,7 @@ describe('poll page charts equal a plain recount (spec §13.2–13.5, §13.7)', 
       const cloud = await getJson(agent, host, `${base}/charts/${open.id}.json?${scenario.query()}`);
       expect(cloud.words).toEqual(referenceWordCloud(await answerTexts(org.id, open.id, s)));
 
-      const rules = categorical.rules as unknown as StoredRule[];
-      const tagged = await boundaryRows(org.id, categorical.id, s, 'value');
-      const seen = [...tagged.categories.values()].flatMap((c) => [...c.keys()]);
-      const list = allCategories(rules, seen);
-      const leading = Object.fromEntries([...tagged.categories].flatMap(([id, byCategory]) => {
-        const ranked = [...byCategory].filter(([c]) => c).sort((a, b) => b[1] - a[1] || list.indexOf(a[0]!) - list.indexOf(b[0]!));
-        return ranked.length ? [[id, { category: ranked[0]![0] }]] : [];
-      }));
+      const { leading, list } = await expectedLeading(categorical, s);
       const map = await agent.get(host, `${base}/maps/${categorical.id}.json?${scenario.query()}`, { Accept: 'application/json' });
       if (!Object.keys(leading).length) expect(map.status).toBe(404);
       else expect(JSON.parse(map.body)).toMatchObject({ mapData: leading, allCategories: list });
@@ -250,11 +258,76 @@ describe('poll-run summary charts equal a plain recount (spec §13.6, D7)', () =
       expect(cloud).toMatchObject({ kind: 'wordcloud', words: referenceWordCloud(await answerTexts(org.id, open.id, s)) });
       const tagged = await boundaryRows(org.id, numeric.id, s, 'sum_value');
       const map = await agent.get(host, `/pollruns/${run}/maps/${numeric.id}.json?${query}`, { Accept: 'application/json' });
+      const numericRules = numeric.rules as unknown as StoredRule[];
       if (!tagged.averages.size) expect(map.status).toBe(404);
-      else expect(Object.fromEntries(Object.entries(JSON.parse(map.body).mapData).map(([id, d]) => [id, (d as { average: string }).average])))
-        .toEqual(Object.fromEntries(tagged.averages));
+      else expect(JSON.parse(map.body).mapData).toEqual(Object.fromEntries([...tagged.averages].map(([id, average]) => [id, { average, value: Number(average), category: categorize(numericRules, average) }])));
+      const { leading, list } = await expectedLeading(categorical, s);
+      const categoricalMap = await agent.get(host, `/pollruns/${run}/maps/${categorical.id}.json?${query}`, { Accept: 'application/json' });
+      if (!Object.keys(leading).length) expect(categoricalMap.status).toBe(404);
+      else expect(JSON.parse(categoricalMap.body)).toMatchObject({ mapData: leading, allCategories: list });
+
+      // The Map tab draws every question with map data, with the tab's filters.
+      const tab = await agent.get(host, `/pollruns/${run}/map?${query}`);
+      expect(tab.status).toBe(200);
+      const sources = [...tab.body.matchAll(/data-chart="map" data-src="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+      const mapped = [...(tagged.averages.size ? [numeric.id] : []), ...(Object.keys(leading).length ? [categorical.id] : [])];
+      expect(sources.map((src) => Number(/maps\/(\d+)\.json/.exec(src)![1])).sort()).toEqual(mapped.sort());
+      if (scenario.name === 'all regions') expect(mapped).toHaveLength(2);
+      for (const src of sources) expect(src).toContain(query.includes('contact_') ? `contact_${scenario.selection().field![0]}=` : 'region=');
     });
   }
+
+  it('draws menu, keypad and recording questions as category bars equal to a recount (§13.6)', async () => {
+    const { agent, host } = await signedIn(admin);
+    const run = (await expectedRuns(['2024-01-01', '2024-12-31'], null)).at(-1)!.id;
+    const group = groups[0]!.id;
+    const s: Selection = { runIds: [run], group };
+    const counts = (await categoryCounts(org.id, categorical.id, s)).filter((c) => c.answers > 0);
+    expect(counts.length).toBeGreaterThan(0);
+    const order = naturalSort(counts.map((c) => c.category));
+    try {
+      for (const type of ['menu', 'keypad', 'recording'] as const) {
+        await db().question.update({ where: { id: categorical.id }, data: { type } });
+        const bar = await getJson(agent, host, `/pollruns/${run}/charts/${categorical.id}.json?group=${group}`);
+        expect(bar).toMatchObject({ kind: 'bar', categories: order.map((c) => c ?? 'No category'), data: order.map((c) => counts.find((x) => x.category === c)!.answers) });
+        expect(bar.table.rows).toEqual(order.map((c) => [c ?? 'No category', counts.find((x) => x.category === c)!.answers]));
+        const page = await agent.get(host, `/pollruns/${run}?group=${group}`);
+        expect(page.body).toContain(`data-chart="bar" data-src="/pollruns/${run}/charts/${categorical.id}.json?`);
+      }
+    } finally {
+      await db().question.update({ where: { id: categorical.id }, data: { type: categorical.type } });
+    }
+  });
+});
+
+describe('the poll list (spec §17.7)', () => {
+  it('counts the poll runs visible for the region context and shows the latest, for an admin and a supervisor', async () => {
+    const visible = async (regionIds: number[] | null) => {
+      const { rows } = await pgPool().query<{ poll_id: number; runs: number; last: Date }>(
+        `SELECT pr.poll_id, count(*)::int AS runs, max(pr.conducted_on) AS last FROM poll_runs pr JOIN polls p ON p.id = pr.poll_id AND p.is_active
+         WHERE pr.org_id = $1 AND ($2::int[] IS NULL OR pr.region_id IS NULL OR pr.region_id = ANY($2::int[])) GROUP BY 1`,
+        [org.id, regionIds],
+      );
+      return new Map(rows.map((r) => [r.poll_id, r]));
+    };
+    const tracked = await db().poll.findMany({ where: { orgId: org.id, isActive: true } });
+    const supervisorRegions = (await db().regionAccess.findMany({ where: { orgId: org.id, userId: supervisor.id } })).map((a) => a.regionId);
+    for (const [user, regionIds] of [[admin, null], [supervisor, supervisorRegions]] as const) {
+      const { agent, host } = await signedIn(user);
+      const page = await agent.get(host, '/polls');
+      expect(page.status).toBe(200);
+      const expected = await visible(regionIds as number[] | null);
+      expect([...expected.values()].some((r) => r.runs > 1)).toBe(true);
+      for (const p of tracked) {
+        const row = page.body.slice(page.body.indexOf(`<a href="/polls/${p.id}">`));
+        const runs = expected.get(p.id)?.runs ?? 0;
+        expect(row).toMatch(new RegExp(`^[\\s\\S]*?data-poll-runs="${runs}"><a href="/polls/${p.id}/pollruns">`));
+        const last = expected.get(p.id)?.last;
+        const cell = /<td class="text-nowrap">([^<]*)<\/td>/.exec(row)![1]!;
+        expect(cell).toBe(last ? formatDate(last, TIME_ZONE, 'en') : 'Never');
+      }
+    }
+  });
 });
 
 describe('word clouds', () => {
@@ -337,7 +410,7 @@ describe('query budget (issue 6: at most 20 queries per page)', () => {
     try {
       for (const path of [`/polls/${poll.id}?${YEAR}&splitByRegion=on`, `/polls/${poll.id}?${YEAR}&contact_gender=a&region=${regions[0]!.id}`,
         `/pollruns/${run}`, `/pollruns/${run}?contact_gender=a`, `/polls/${poll.id}/charts/${numeric.id}.json?${YEAR}`, `/polls/${poll.id}/maps/${numeric.id}.json?${YEAR}`,
-        `/pollruns/${run}/charts/${open.id}.json?contact_age=3`]) {
+        `/pollruns/${run}/charts/${open.id}.json?contact_age=3`, `/pollruns/${run}/map`, '/polls']) {
         queries = 0;
         expect((await agent.get(host, path)).status, path).toBe(200);
         expect(queries, path).toBeLessThanOrEqual(20);
@@ -353,7 +426,7 @@ describe('chart routes refuse what the reader may not see', () => {
   it('signed out → sign-in; another org → 404; viewers read', async () => {
     const run = (await expectedRuns(['2024-01-01', '2024-12-31'], null))[0]!.id;
     const paths = [`/polls/${poll.id}`, `/polls/${poll.id}/charts/${numeric.id}.json`, `/polls/${poll.id}/maps/${numeric.id}.json?${YEAR}`,
-      `/pollruns/${run}`, `/pollruns/${run}/charts/${numeric.id}.json`, `/pollruns/${run}/maps/${numeric.id}.json`, '/api/boundaries'];
+      `/pollruns/${run}`, `/pollruns/${run}/charts/${numeric.id}.json`, `/pollruns/${run}/maps/${numeric.id}.json`, `/pollruns/${run}/map`, '/api/boundaries', '/polls'];
     const anonymous = app.agent();
     const outsider = app.agent();
     const other = await buildOrg();
@@ -368,7 +441,8 @@ describe('chart routes refuse what the reader may not see', () => {
 
   it('a supervisor of one region gets 404 for a poll run, its charts and maps outside it, even with another region in the link', async () => {
     const { agent, host } = await signedIn(supervisor);
-    const paths = [`/pollruns/${regionalRun}`, `/pollruns/${regionalRun}/charts/${numeric.id}.json`, `/pollruns/${regionalRun}/maps/${numeric.id}.json`];
+    const paths = [`/pollruns/${regionalRun}`, `/pollruns/${regionalRun}/charts/${numeric.id}.json`, `/pollruns/${regionalRun}/maps/${numeric.id}.json`, `/pollruns/${regionalRun}/map`,
+      `/pollruns/${regionalRun}/responses.csv`];
     for (const path of paths) {
       expect((await agent.get(host, path)).status, path).toBe(404);
       expect((await agent.get(host, `${path}?region=${regionNamed('Kide').id}`)).status, path).toBe(404);
@@ -377,6 +451,49 @@ describe('chart routes refuse what the reader may not see', () => {
     expect((await admin2.agent.get(admin2.host, `/pollruns/${regionalRun}?region=${regionNamed('Kide').id}`)).status).toBe(200);
     // A regional poll run does not cover its region's parent without sub-regions… nor other regions: 404 there too.
     expect((await admin2.agent.get(admin2.host, `/pollruns/${regionalRun}?region=${regionNamed('Kima').id}`)).status).toBe(404);
+  });
+
+  it('a supervisor who puts another region in a poll link still reads only their own regions', async () => {
+    const { agent, host } = await signedIn(supervisor);
+    const kide = regionNamed('Kide').id;
+    for (const path of [`/polls/${poll.id}/charts/${numeric.id}.json?${YEAR}`, `/polls/${poll.id}/charts/${open.id}.json?${YEAR}`, `/polls/${poll.id}/maps/${numeric.id}.json?${YEAR}`]) {
+      const own = await agent.get(host, path, { Accept: 'application/json' });
+      const asked = await agent.get(host, `${path}&region=${kide}&sub=1`, { Accept: 'application/json' });
+      expect(asked.status, path).toBe(own.status);
+      expect(asked.body, path).toBe(own.body);
+    }
+    // The admin's chart of Kide holds its own poll run; the supervisor's does not.
+    const admin2 = await signedIn(admin);
+    const theirs = await getJson(admin2.agent, admin2.host, `/polls/${poll.id}/charts/${numeric.id}.json?${YEAR}&region=${kide}&sub=1`);
+    const mine = await getJson(agent, host, `/polls/${poll.id}/charts/${numeric.id}.json?${YEAR}&region=${kide}&sub=1`);
+    expect(theirs.pollrunUrls.some((u: string) => u.startsWith(`/pollruns/${regionalRun}?`))).toBe(true);
+    expect(mine.pollrunUrls.some((u: string) => u.startsWith(`/pollruns/${regionalRun}?`))).toBe(false);
+    // The filter form offers the supervisor's regions only, with no "All regions".
+    const page = await agent.get(host, `/polls/${poll.id}?${YEAR}&region=${kide}`);
+    const select = /<select class="form-select" id="f-region" name="region">([\s\S]*?)<\/select>/.exec(page.body)![1]!;
+    expect(select).not.toContain('value="all"');
+    expect(select).not.toContain(`value="${kide}"`);
+    expect(select).toContain(`<option value="${regions[0]!.id}" selected>`);
+  });
+
+  it('the poll page keeps the region context in its filter form, so the chosen view lands in the URL (§20)', async () => {
+    const { agent, host } = await signedIn(admin);
+    const plain = await agent.get(host, `/polls/${poll.id}?${YEAR}`);
+    expect(plain.body).toContain('<option value="all" selected>All regions</option>');
+    expect(plain.body).toContain('<select class="form-select" id="f-sub" name="sub">');
+    const kima = regionNamed('Kima').id;
+    const chosen = await agent.get(host, `/polls/${poll.id}?${YEAR}&region=${kima}&sub=0`);
+    expect(chosen.body).toMatch(new RegExp(`<option value="${kima}" selected>(&nbsp;)*Kima</option>`));
+    expect(chosen.body).toContain('<option value="0" selected>This region only</option>');
+    expect(chosen.body).not.toContain('<option value="all" selected>');
+    // Its charts read that region, without sub-regions, as the link said.
+    expect(chosen.body).toContain(`/polls/${poll.id}/charts/${numeric.id}.json?dateRange=custom&amp;startDate=2024-01-01&amp;endDate=2024-12-31&amp;region=${kima}&amp;sub=0`);
+    // A poll run's tabs keep the region context in hidden inputs instead.
+    const run = (await expectedRuns(['2024-01-01', '2024-12-31'], null))[0]!.id;
+    const summary = await agent.get(host, `/pollruns/${run}?region=${kima}&sub=0`);
+    expect(summary.body).toContain(`<input type="hidden" name="region" value="${kima}">`);
+    expect(summary.body).toContain('<input type="hidden" name="sub" value="0">');
+    expect(summary.body).not.toContain('id="f-region"');
   });
 
   it('untracked polls, questions of other polls and unknown ids → 404', async () => {

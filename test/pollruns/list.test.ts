@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const TABS = ['/participation', '/responses', '/responses.csv', '?group=1'];
+const TABS = ['/participation', '/responses', '/responses.csv', '/map', '?group=1'];
 
 describe('poll-run pages: who may see them', () => {
   it('send the signed-out to sign-in and hide the org from outsiders', async () => {
@@ -61,7 +61,7 @@ describe('poll-run pages: who may see them', () => {
     const admin = await signedIn(app, s.org, 'admin');
     const page = await admin.agent.get(admin.host, `/pollruns/${run.id}/participation?groupBy=region&contact_district=Gasabo&region=${s.north.id}&sub=0`);
     const query = `contact_district=Gasabo&amp;region=${s.north.id}&amp;sub=0`;
-    for (const path of ['', '/participation', '/responses', '/responses.csv']) expect(page.body).toContain(`href="/pollruns/${run.id}${path}?${query}"`);
+    for (const path of ['', '/participation', '/responses', '/responses.csv', '/map']) expect(page.body).toContain(`href="/pollruns/${run.id}${path}?${query}"`);
     expect(page.body).toContain(`Weekly Survey — Mar 05, 2024`);
     expect(page.body).toContain('Started by: RapidPro');
     expect(page.body).toContain('Region: All');

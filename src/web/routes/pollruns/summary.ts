@@ -9,7 +9,7 @@ import { fieldDisplayName } from '../../../presenters/contact.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
 import { readOrgSettings } from '../../../tenancy/orgSettings.js';
 import { translateErrors } from '../../forms.js';
-import { boundaryNames, presentSummary, regionBoundaries, regionQueryOf } from '../polls/charts.js';
+import { boundaryNames, presentSummary, regionBoundaries, showMapHint } from '../polls/charts.js';
 import { typeLabels } from '../polls/pages.js';
 import { pollRunHeader } from './present.js';
 import { loadPollRunInContext } from './scope.js';
@@ -17,7 +17,8 @@ import { loadPollRunInContext } from './scope.js';
 /**
  * A poll run's Summary tab (spec §13.6, D7): per shown question a pie (multiple choice), a
  * histogram (numeric), a word cloud (open-ended) or category bars, a map, and a summary table,
- * for the responses of the region context narrowed by a reporter group and contact fields.
+ * for the responses of the region context narrowed by a reporter group and contact fields; and
+ * its Map tab, the maps of every question at once.
  */
 
 /** The poll run (404 unless visible and covering the region context, §12), its questions and filters. */
@@ -44,17 +45,23 @@ async function loadRunCharts(req: Request) {
   };
 }
 
+/** What the Summary and Map tabs both show: the header, the tabs' query and the filter form. */
+async function tabLocals(req: Request, charts: Awaited<ReturnType<typeof loadRunCharts>>, active: 'summary' | 'map') {
+  const { run, filters, errors } = charts;
+  return {
+    pollRun: await pollRunHeader(req, run),
+    active,
+    query: filterQuery(filters, req.regions),
+    filterForm: { fields: charts.fields, groups: charts.groups, filters, errors, action: `/pollruns/${run.id}${active === 'map' ? '/map' : ''}`, dates: false },
+  };
+}
+
 /** GET /pollruns/:id: the Summary tab. */
 export async function show(req: Request, res: Response) {
   const charts = await loadRunCharts(req);
-  const { run, questions, filters, errors, mode, selection } = charts;
-  const query = filterQuery(filters, req.regions);
-  const locals = {
-    pollRun: await pollRunHeader(req, run),
-    active: 'summary',
-    query,
-    filterForm: { fields: charts.fields, groups: charts.groups, filters, errors, action: `/pollruns/${run.id}`, regionQuery: regionQueryOf(req), dates: false },
-  };
+  const { run, questions, errors, mode, selection } = charts;
+  const locals = await tabLocals(req, charts, 'summary');
+  const { query } = locals;
   if (Object.keys(errors).length) return res.render('pages/pollruns/summary.njk', { ...locals, sections: null });
   const boundaryOfRegion = regionBoundaries(req, selection);
   const [summaries, maps] = await Promise.all([
@@ -76,6 +83,22 @@ export async function show(req: Request, res: Response) {
     };
   });
   res.render('pages/pollruns/summary.njk', { ...locals, sections, typeLabels: typeLabels(req), regionName: req.regions!.current?.name ?? null });
+}
+
+/**
+ * GET /pollruns/:id/map: the Map tab, every question of the poll run with map data (spec §13.7:
+ * boundaries coloured by the rule category of the numeric average, or by the leading category),
+ * for the same responses and filters as the Summary tab.
+ */
+export async function mapTab(req: Request, res: Response) {
+  const charts = await loadRunCharts(req);
+  const { run, questions, errors, mode, selection } = charts;
+  const locals = await tabLocals(req, charts, 'map');
+  const mapHint = showMapHint(req);
+  if (Object.keys(errors).length) return res.render('pages/pollruns/map.njk', { ...locals, maps: null, mapHint });
+  const withMaps = await questionsWithMaps(req.org!.id, questions, { pollRunIds: [run.id], mode, selection, boundaryOfRegion: regionBoundaries(req, selection) });
+  const maps = questions.filter((q) => withMaps.has(q.id)).map((q) => ({ id: q.id, name: q.name, src: withQuery(`/pollruns/${run.id}/maps/${q.id}.json`, locals.query) }));
+  res.render('pages/pollruns/map.njk', { ...locals, maps, mapHint, regionName: req.regions!.current?.name ?? null });
 }
 
 async function chartRequest(req: Request) {

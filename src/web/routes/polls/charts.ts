@@ -12,6 +12,7 @@ import { orderQuestions } from '../../../polls/present.js';
 import type { StoredRule } from '../../../polls/rules.js';
 import { regionLinks, visibleForRegion } from '../../../pollruns/startRules.js';
 import { fieldDisplayName } from '../../../presenters/contact.js';
+import { can } from '../../../policies/index.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
 import { readOrgSettings } from '../../../tenancy/orgSettings.js';
 import { idParam, translateErrors } from '../../forms.js';
@@ -100,6 +101,16 @@ export function regionBoundaries(req: Request, selection: ChartSelection): Map<n
 }
 
 /**
+ * Whether to tell the reader that maps need regions linked to boundaries (spec §13.7): admins of
+ * an org none of whose regions has a boundary, who can link them on the regions page.
+ * @param req the request (its actor and region context).
+ * @returns true to show the hint.
+ */
+export function showMapHint(req: Request): boolean {
+  return can(req.actor!, 'org:manage') && !req.regions!.tree.some((r) => r.boundaryId !== null);
+}
+
+/**
  * Boundary id → name for the given boundaries.
  * @param orgId the org.
  * @param ids boundary ids.
@@ -155,17 +166,4 @@ export function presentSummary(summary: Summary, t: (key: string) => string, lan
     { label: t(msg('Standard deviation')), value: format.format(summary.stdev) },
     { label: t(msg('Response rate average (%)')), value: format.format(summary.rateAverage) },
   ];
-}
-
-/**
- * The region context to keep in a filter form, when the page was opened with one in its URL
- * (a shared link): without it the form follows the reader's own region picker.
- * @param req the request.
- * @returns the region and sub values, or null.
- */
-export function regionQueryOf(req: Request): { region: string; sub: string } | null {
-  const query = req.query as Record<string, unknown>;
-  if (query.region === undefined && query.sub === undefined) return null;
-  const context = req.regions!;
-  return { region: context.current ? String(context.current.id) : 'all', sub: context.includeSubregions ? '1' : '0' };
 }

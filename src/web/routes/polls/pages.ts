@@ -9,25 +9,31 @@ import { selectPolls } from '../../../polls/pollSelector.js';
 import { updatePoll, type QuestionEdit } from '../../../polls/pollUpdater.js';
 import { orderQuestions, presentPoll, presentQuestion, sortByName } from '../../../polls/present.js';
 import { QUESTION_TYPES } from '../../../polls/rules.js';
-import { can } from '../../../policies/index.js';
 import { refreshInBand } from '../../../sync/inBand.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
 import { idParam, translateErrors } from '../../forms.js';
+import { orgRegionLinks, visibleRunsWhere } from '../pollruns/visibility.js';
 import { parseForm } from '../../middleware/validate.js';
-import { chartedPollRuns, loadPollCharts, presentSummary, regionBoundaries, regionQueryOf } from './charts.js';
+import { chartedPollRuns, loadPollCharts, presentSummary, regionBoundaries, showMapHint } from './charts.js';
 import { PollEditSchema, PollSelectSchema, type PollEditInput } from './schema.js';
 
-/** GET /polls: the tracked polls by name, with their shown questions counted; admins get the setup guide. */
+/**
+ * GET /polls: the tracked polls by name (spec §17.7), with their shown questions counted, the poll
+ * runs visible for the region context (§12.1) and the latest of them; admins get the setup guide.
+ */
 export async function index(req: Request, res: Response) {
   const orgId = req.org!.id;
-  const [polls, counts, regions, groups] = await Promise.all([
+  const visible = visibleRunsWhere(req.regions!, await orgRegionLinks(orgId));
+  const [polls, counts, runs, regions, groups] = await Promise.all([
     orgDb(orgId).poll.findMany({ where: { isActive: true } }),
     orgDb(orgId).question.groupBy({ by: ['pollId'], where: { isActive: true, isMissingInRapidPro: false }, _count: { _all: true } }),
+    orgDb(orgId).pollRun.groupBy({ by: ['pollId'], where: visible, _count: { _all: true }, _max: { conductedOn: true } }),
     orgDb(orgId).region.count({ where: { isActive: true } }),
     orgDb(orgId).reporterGroup.count({ where: { isActive: true } }),
   ]);
   const questions = new Map(counts.map((c) => [c.pollId, c._count._all]));
-  const rows = sortByName(polls.map((p) => ({ ...presentPoll(p), questions: questions.get(p.id) ?? 0 })));
+  const dates = new Map(runs.map((r) => [r.pollId, { count: r._count._all, last: r._max.conductedOn }]));
+  const rows = sortByName(polls.map((p) => ({ ...presentPoll(p), questions: questions.get(p.id) ?? 0, pollRuns: dates.get(p.id)?.count ?? 0, lastConducted: dates.get(p.id)?.last ?? null })));
   res.render('pages/polls/index.njk', { rows, step: !regions ? 1 : !groups ? 2 : rows.length ? 4 : 3 });
 }
 
@@ -90,11 +96,10 @@ export async function show(req: Request, res: Response) {
   const locals = {
     poll: presentPoll(poll),
     typeLabels: typeLabels(req),
-    filterForm: { fields: charts.fields, groups: charts.groups, filters, errors, action: `/polls/${poll.id}`, regionQuery: regionQueryOf(req), dates: true },
+    filterForm: { fields: charts.fields, groups: charts.groups, filters, errors, action: `/polls/${poll.id}`, dates: true },
     allRegions: !req.regions!.current,
     regionName: req.regions!.current?.name ?? null,
-    // Maps need regions linked to boundaries (spec §13.7): admins are told where to link them.
-    mapHint: can(req.actor!, 'org:manage') && !req.regions!.tree.some((r) => r.boundaryId !== null),
+    mapHint: showMapHint(req),
   };
   if (Object.keys(errors).length) return res.render('pages/polls/show.njk', { ...locals, sections: null });
   const runs = await chartedPollRuns(req, poll.id, filters);

@@ -23,6 +23,7 @@ import { exportTask } from './tasks/ExportTask.js';
 import { purgeExportsTask } from './tasks/PurgeExportsTask.js';
 // Messages (issue 7)
 import { broadcastStatusTask } from './tasks/BroadcastStatusTask.js';
+import { resumeSendsTask } from './tasks/ResumeSendsTask.js';
 import { sendMessageTask } from './tasks/SendMessageTask.js';
 
 /** Every task the worker runs, by name. Register new tasks here. */
@@ -33,7 +34,7 @@ export const TASKS: Task<z.ZodType>[] = [sendMailTask, purgeExpiredTask, syncTas
   // Dashboard exports (issue 6)
   exportTask, purgeExportsTask,
   // Messages (issue 7)
-  sendMessageTask, broadcastStatusTask];
+  sendMessageTask, broadcastStatusTask, resumeSendsTask];
 
 /**
  * Finds a task by its job name.

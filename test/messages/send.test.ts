@@ -1,9 +1,10 @@
-import type { Job } from 'bullmq';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Worker, type Job } from 'bullmq';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../../src/db/client.js';
 import { createParticipantMessage } from '../../src/db/messages.js';
-import { getQueue } from '../../src/jobs/queues.js';
+import { bullConnection, getQueue, queuePrefix } from '../../src/jobs/queues.js';
 import { broadcastStatusTask } from '../../src/jobs/tasks/BroadcastStatusTask.js';
+import { resumeSendsTask, STUCK_AFTER_MS } from '../../src/jobs/tasks/ResumeSendsTask.js';
 import { sendMessageTask } from '../../src/jobs/tasks/SendMessageTask.js';
 import { seedMessagesDemo } from '../../src/messages/demoSeeder.js';
 import { sendToParticipants } from '../../src/messages/messageSender.js';
@@ -253,5 +254,43 @@ describe('the demo org\'s messages', () => {
 
     await seedMessagesDemo(s.org.id);
     expect(await db().message.count({ where: { orgId: s.org.id } })).toBe(messages.length);
+  });
+});
+
+describe('unfinished sends (resume-sends)', () => {
+  const longAgo = () => new Date(Date.now() - STUCK_AFTER_MS - 60_000);
+
+  it('queue a message again whose job was lost, and it is sent once', async () => {
+    const s = await participantsSetup(sim, uuids);
+    const { messageId } = await send(s, 'Its job was lost');
+    await db().message.update({ where: { id: messageId }, data: { createdAt: longAgo() } });
+    await resumeSendsTask.run({});
+    const job = await takeSendJob(messageId);
+    expect(job?.data).toEqual({ orgId: s.org.id, messageId });
+    expect(await sendMessageTask.run(job!.data)).toBe('sent');
+    expect(postsToBroadcasts()).toBe(3);
+    // Finished: a later sweep leaves it alone.
+    await resumeSendsTask.run({});
+    expect(await takeSendJob(messageId)).toBeUndefined();
+  });
+
+  it('mark a message failed, with the reason, once its job used up its attempts', async () => {
+    const s = await participantsSetup(sim, uuids);
+    const { messageId } = await send(s, 'Its job gave up');
+    await db().message.update({ where: { id: messageId }, data: { createdAt: longAgo() } });
+    const queue = getQueue('sync');
+    await queue.add(sendMessageTask.name, { orgId: s.org.id, messageId }, { jobId: sendMessageTask.jobId(messageId), attempts: 1 });
+    const worker = new Worker('sync', async () => {
+      throw new Error('database unreachable');
+    }, { connection: bullConnection(), prefix: queuePrefix() });
+    try {
+      await vi.waitFor(async () => expect(await (await queue.getJob(sendMessageTask.jobId(messageId)))!.getState()).toBe('failed'), { timeout: 10_000 });
+    } finally {
+      await worker.close();
+    }
+    await resumeSendsTask.run({});
+    expect(await db().message.findUniqueOrThrow({ where: { id: messageId } })).toMatchObject({ status: 'failed', error: 'database unreachable' });
+    expect(postsToBroadcasts()).toBe(0);
+    await (await queue.getJob(sendMessageTask.jobId(messageId)))?.remove();
   });
 });

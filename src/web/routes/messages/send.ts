@@ -8,7 +8,8 @@ import { can } from '../../../policies/index.js';
 import { translateErrors } from '../../forms.js';
 import { parseForm } from '../../middleware/validate.js';
 import { contextRegionIds } from '../pollruns/visibility.js';
-import { loadCoveredPollRun, regionQuery } from './context.js';
+import { regionQuery } from './context.js';
+import { loadPollRunInContext } from '../pollruns/scope.js';
 import { MessagesCreateSchema } from './schema.js';
 
 /** Where the form lives: the poll run's participation tab, in the same region context. */
@@ -35,7 +36,8 @@ export async function create(req: Request, res: Response) {
     req.flash('danger', Object.values(translateErrors(errors, req.t)).join(' '));
     return res.redirect(303, participationUrl(req, pollRunId));
   }
-  const run = await loadCoveredPollRun(req, data.pollRunId);
+  // Spec §16.1 step 1: a poll run listed in the region context and covering it, else 404.
+  const { run } = await loadPollRunInContext(req, { covering: true, id: data.pollRunId });
   const outcome = await sendToParticipants(req.org!.id, {
     pollRunId: run.id,
     recipientGroup: data.recipientGroup,

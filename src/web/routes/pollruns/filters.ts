@@ -13,6 +13,8 @@ export interface RunFilters {
   groups: { id: number; name: string }[];
   /** The query string that keeps the filters and the region context in links (tabs, CSV, pager). */
   query: string;
+  /** What was wrong with the filters as given, by input name (untranslated). */
+  errors: Record<string, string>;
 }
 
 /**
@@ -34,5 +36,6 @@ export async function readRunFilters(req: Request): Promise<RunFilters> {
     fields: fields.map((f) => ({ key: f.key, label: fieldDisplayName(f) })),
     groups,
     query: filterQuery(kept, req.regions),
+    errors,
   };
 }

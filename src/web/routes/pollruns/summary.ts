@@ -1,17 +1,17 @@
 import type { Request, Response } from 'express';
-import { filterQuery, parseContactFilters, withQuery } from '../../../dashboard/filters.js';
+import { withQuery } from '../../../dashboard/filters.js';
 import { chartSelection, hasMapKind, pollRunChart, pollRunKind, pollRunSummaries, questionMap, questionsWithMaps, type ChartQuestion } from '../../../dashboard/pollCharts.js';
 import { NotFoundError, ValidationError } from '../../../errors.js';
 import { displayName } from '../../../polls/flows.js';
 import { orderQuestions } from '../../../polls/present.js';
 import type { StoredRule } from '../../../polls/rules.js';
-import { fieldDisplayName } from '../../../presenters/contact.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
 import { readOrgSettings } from '../../../tenancy/orgSettings.js';
 import { translateErrors } from '../../forms.js';
 import { boundaryNames, presentSummary, regionBoundaries, showMapHint } from '../polls/charts.js';
 import { typeLabels } from '../polls/pages.js';
 import { pollRunHeader } from './present.js';
+import { readRunFilters } from './filters.js';
 import { loadPollRunInContext } from './scope.js';
 
 /**
@@ -23,22 +23,17 @@ import { loadPollRunInContext } from './scope.js';
 
 /** The poll run (404 unless visible and covering the region context, §12), its questions and filters. */
 async function loadRunCharts(req: Request) {
-  const { run } = await loadPollRunInContext(req, { covering: true });
-  const scoped = orgDb(req.org!.id);
-  const [questions, fields, groups] = await Promise.all([
-    scoped.question.findMany({ where: { pollId: run.pollId, isActive: true, isMissingInRapidPro: false } }),
-    scoped.dataField.findMany({ where: { visible: true }, orderBy: [{ label: 'asc' }, { key: 'asc' }], select: { key: true, label: true } }),
-    scoped.reporterGroup.findMany({ where: { isActive: true }, orderBy: { name: 'asc' }, select: { id: true, name: true } }),
-  ]);
-  const { filters, errors } = parseContactFilters(req.query as Record<string, unknown>, { fieldKeys: fields.map((f) => f.key), groupIds: groups.map((g) => g.id) });
+  const [{ run }, { filters, errors, fields, groups, query }] = await Promise.all([loadPollRunInContext(req, { covering: true }), readRunFilters(req)]);
+  const questions = await orgDb(req.org!.id).question.findMany({ where: { pollId: run.pollId, isActive: true, isMissingInRapidPro: false } });
   return {
     run,
     questions: orderQuestions(questions).map((q): ChartQuestion => ({
       id: q.id, name: displayName(q), type: q.type, rules: (Array.isArray(q.rules) ? q.rules : []) as unknown as StoredRule[],
     })),
-    fields: fields.map((f) => ({ key: f.key, label: fieldDisplayName(f) })),
+    fields,
     groups,
     filters,
+    query,
     errors: translateErrors(errors, req.t),
     mode: readOrgSettings(req.org!.settings).sameDayMode,
     selection: chartSelection(req.regions!, filters),
@@ -47,11 +42,11 @@ async function loadRunCharts(req: Request) {
 
 /** What the Summary and Map tabs both show: the header, the tabs' query and the filter form. */
 async function tabLocals(req: Request, charts: Awaited<ReturnType<typeof loadRunCharts>>, active: 'summary' | 'map') {
-  const { run, filters, errors } = charts;
+  const { run, filters, errors, query } = charts;
   return {
     pollRun: await pollRunHeader(req, run),
     active,
-    query: filterQuery(filters, req.regions),
+    query,
     filterForm: { fields: charts.fields, groups: charts.groups, filters, errors, action: `/pollruns/${run.id}${active === 'map' ? '/map' : ''}`, dates: false },
   };
 }

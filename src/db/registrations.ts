@@ -105,3 +105,51 @@ export async function insertOutboundMessages(orgId: number, rows: Pick<OutboundM
   const now = new Date();
   await insertColumns('outbound_messages', OUTBOUND_COLUMNS, orgId, rows.map((r) => [randomUUID(), r.toIdentity, r.toAddr, r.content, JSON.stringify(r.metadata), r.adapter, r.status, now, now]));
 }
+
+/** Registration columns a per-bucket count may filter on (the metric families of spec §8.2). */
+export const BUCKET_FILTER_COLUMNS = { msgType: 'msg_type', msgReceiver: 'msg_receiver', language: 'language', operatorState: 'operator_state', operatorRole: 'operator_role' } as const;
+
+/** Which registrations a per-bucket count counts. */
+export interface BucketCountFilter {
+  /** A column and the value it must hold. */
+  column?: keyof typeof BUCKET_FILTER_COLUMNS;
+  value?: string;
+  /** Only registrations of the source with this slug. */
+  sourceSlug?: string;
+  /** Only registrations of these sources (none: every source). */
+  sourceIds?: string[];
+}
+
+/**
+ * Counts an org's registrations per bucket in one statement (spec §8.7, on-the-fly series): those
+ * created in (start, end] of each bucket, and those created up to the first bucket's start, from
+ * which a running total follows when the buckets are contiguous.
+ * @param orgId the org.
+ * @param buckets the buckets, in order.
+ * @param filter the registrations to count.
+ * @returns the count up to the first start, and one count per bucket.
+ */
+export async function countRegistrationsPerBucket(orgId: number, buckets: { start: Date; end: Date }[], filter: BucketCountFilter = {}): Promise<{ before: number; counts: number[] }> {
+  if (!buckets.length) return { before: 0, counts: [] };
+  const params: unknown[] = [orgId, buckets.map((b) => b.start), buckets.map((b) => b.end)];
+  const conditions: string[] = [];
+  if (filter.column) {
+    params.push(filter.value ?? null);
+    conditions.push(`r.${BUCKET_FILTER_COLUMNS[filter.column]} = $${params.length}`);
+  }
+  if (filter.sourceSlug !== undefined) {
+    params.push(filter.sourceSlug);
+    conditions.push(`r.source_id IN (SELECT s.id FROM registration_sources s WHERE s.org_id = $1 AND s.slug = $${params.length})`);
+  }
+  if (filter.sourceIds?.length) {
+    params.push(filter.sourceIds);
+    conditions.push(`r.source_id = ANY($${params.length}::uuid[])`);
+  }
+  const and = conditions.map((c) => ` AND ${c}`).join('');
+  // Bucket 0 is "up to the first start"; each bucket is an index range on (org_id, created_at).
+  const { rows } = await pgPool().query<{ i: number; n: number }>(`
+    SELECT b.i::int AS i, (SELECT count(*) FROM registrations r WHERE r.org_id = $1 AND r.created_at > b.s AND r.created_at <= b.e${and})::int AS n
+    FROM unnest('-infinity'::timestamptz || $2::timestamptz[], ($2::timestamptz[])[1:1] || $3::timestamptz[]) WITH ORDINALITY AS b(s, e, i)
+    ORDER BY b.i`, params);
+  return { before: rows[0]!.n, counts: rows.slice(1).map((r) => r.n) };
+}

@@ -18,6 +18,7 @@ import { reconcileMetricsTask } from './tasks/ReconcileMetricsTask.js';
 import { recomputeMetricsTask } from './tasks/RecomputeMetricsTask.js';
 import { registrationFollowupTask } from './tasks/RegistrationFollowupTask.js';
 import { sweepMetricsTask } from './tasks/SweepMetricsTask.js';
+import { sweepFollowupsTask } from './tasks/SweepFollowupsTask.js';
 // Dashboard exports (issue 6)
 import { exportTask } from './tasks/ExportTask.js';
 import { purgeExportsTask } from './tasks/PurgeExportsTask.js';
@@ -28,7 +29,7 @@ import { sendMessageTask } from './tasks/SendMessageTask.js';
 
 /** Every task the worker runs, by name. Register new tasks here. */
 export const TASKS: Task<z.ZodType>[] = [sendMailTask, purgeExpiredTask, syncTask, syncFanOutTask, remapContactsTask, pushContactTask, startPollRunTask, fetchRunsTask,
-  registrationFollowupTask, applyRegistrationChangeTask, applyMetricsTask, emitMetricsTask, sweepMetricsTask, reconcileMetricsTask, recomputeMetricsTask,
+  registrationFollowupTask, applyRegistrationChangeTask, applyMetricsTask, emitMetricsTask, sweepMetricsTask, sweepFollowupsTask, reconcileMetricsTask, recomputeMetricsTask,
   // Counters (issue 5)
   squashCountersTask, checkCountersTask,
   // Dashboard exports (issue 6)

@@ -28,7 +28,7 @@ async function grouped(orgId: number, f: DashboardFilters, by: 'language' | 'ope
 
 /**
  * Everything the Registrations page shows for a period (spec §9): headline numbers with the
- * previous period, tables per source, language, state, role and receiver, validation quality, and
+ * previous period, tables per source, message type, language, state, role and receiver, validation quality, and
  * the top operators.
  * @param orgId the org.
  * @param f the filters.
@@ -68,6 +68,7 @@ export async function dashboardData(orgId: number, f: DashboardFilters) {
     },
     tables: {
       source: bySource,
+      msgType: await grouped(orgId, f, 'msgType', config.msgTypes),
       language: await grouped(orgId, f, 'language', config.languages),
       state: await grouped(orgId, f, 'operatorState', config.states),
       role: await grouped(orgId, f, 'operatorRole', config.roles),
@@ -82,6 +83,18 @@ export async function dashboardData(orgId: number, f: DashboardFilters) {
 
 /** Export row cap: a bigger export must narrow its dates. */
 export const EXPORT_MAX_ROWS = 100_000;
+
+/**
+ * Whether the registrations of a period are more than one export may hold (EXPORT_MAX_ROWS), so
+ * that the page asks for shorter dates instead of sending a file cut short.
+ * @param orgId the org.
+ * @param f the filters.
+ * @param max the cap.
+ * @returns true when the export would be cut.
+ */
+export async function exportTooLarge(orgId: number, f: DashboardFilters, max = EXPORT_MAX_ROWS): Promise<boolean> {
+  return (await orgDb(orgId).registration.count({ where: where(orgId, f), take: max + 1 })) > max;
+}
 export const EXPORT_COLUMNS = ['id', 'created_at', 'source', 'stage', 'mother_id', 'validated', 'reg_type', 'preg_week', 'baby_age', 'operator_id', 'language', 'msg_type', 'msg_receiver', 'operator_state', 'operator_role', 'invalid_fields'];
 
 function csvCell(value: unknown): string {

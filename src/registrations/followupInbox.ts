@@ -10,6 +10,8 @@ const keys = {
   inbox: (orgId: number) => redisKey('hm', orgId, 'followups'),
   /** The registrations a job took from the inbox, kept until it has followed them up. */
   claim: (orgId: number, jobId: string) => redisKey('hm', orgId, 'followups', 'claim', jobId),
+  /** Pattern matching every claim of an org. */
+  claims: (orgId: number) => redisKey('hm', orgId, 'followups', 'claim', '*'),
 };
 
 // Moves up to ARGV[1] ids from the inbox to the job's claim, unless the job holds one already
@@ -56,6 +58,28 @@ export const followupInbox = {
    */
   async release(orgId: number, jobId: string): Promise<void> {
     await redis().del(keys.claim(orgId, jobId));
+  },
+
+  /**
+   * The registrations among the given ones that are neither in the org's inbox nor in a job's claim:
+   * their follow-up was never queued (a crash or a Redis error after their insert committed).
+   * Claims are only made from the inbox and read after it, so a registration that left the inbox
+   * before the read is in a claim the scan finds, or in one released meanwhile, whose registrations
+   * are done (and skipped if queued again).
+   * @param orgId the org.
+   * @param registrationIds registrations waiting for their follow-up.
+   * @returns the ones nothing will follow up.
+   */
+  async unqueued(orgId: number, registrationIds: string[]): Promise<string[]> {
+    if (!registrationIds.length) return [];
+    const queued = new Set(await redis().lrange(keys.inbox(orgId), 0, -1));
+    let cursor = '0';
+    do {
+      const [next, claims] = await redis().scan(cursor, 'MATCH', keys.claims(orgId), 'COUNT', 1000);
+      for (const claim of claims) for (const id of await redis().lrange(claim, 0, -1)) queued.add(id);
+      cursor = next;
+    } while (cursor !== '0');
+    return registrationIds.filter((id) => !queued.has(id));
   },
 
   /**

@@ -135,6 +135,31 @@ describe('windows and recomputation (spec §8.6–8.7, §12 examples 8 and 11)',
     expect(await computeBuckets(org.id, metrics[0]!, [{ start: range.from, end: range.to }])).toEqual([4]);
   });
 
+  it('counts every registration family per bucket in one statement as the per-bucket generator does, edges included, and filters by source', async () => {
+    const { org, source } = await buildSource();
+    const ivr = await buildSource({ org, slug: 'ivr' });
+    const other = await buildSource();
+    const at = (day: number, hour = 0) => new Date(Date.UTC(2021, 2, day, hour));
+    const rows: [Date, string, string | null, string | null][] = [
+      [at(1), source.id, 'text', 'abuja'], [at(1, 12), ivr.source.id, 'audio', 'abuja'], [at(2), source.id, 'text', null], [at(2, 1), ivr.source.id, 'text', 'ebonyi'],
+      [at(3, 23), source.id, null, 'abuja'], [at(5), ivr.source.id, 'text', 'abuja'], [at(7), source.id, 'text', 'abuja'],
+    ];
+    for (const [createdAt, sourceId, msgType, operatorState] of rows) {
+      await orgDb(org.id).registration.create({ data: { orgId: org.id, sourceId, stage: 'public', motherId: MOTHER, msgType, operatorState, validationStatus: 'invalid', createdBy: 't', updatedBy: 't', createdAt } });
+    }
+    await orgDb(other.org.id).registration.create({ data: { orgId: other.org.id, sourceId: other.source.id, stage: 'public', motherId: MOTHER, msgType: 'text', validationStatus: 'invalid', createdBy: 't', updatedBy: 't', createdAt: at(2, 5) } });
+    const range = { from: at(2), to: at(5), interval: '1d' as const, timeZone: 'UTC' };
+    const names = ['registrations.created.sum', 'registrations.created.total.last', 'registrations.source.ivr.sum', 'registrations.msg_type.text.sum',
+      'registrations.msg_type.text.total.last', 'registrations.state.abuja.total.last', 'registrations.state.abuja.sum'];
+    const series = await readSeries(org.id, names.map(metric), range);
+    const buckets = series[0]!.points.map(([start]) => ({ start: new Date(start), end: new Date(new Date(start).getTime() + 86_400_000) }));
+    for (const [i, name] of names.entries()) expect([name, series[i]!.points.map(([, v]) => v)]).toEqual([name, await computeBuckets(org.id, metric(name), buckets)]);
+    // Bucket edges: 2 March 00:00 counts before the first bucket, 5 March 00:00 in (4 March, 5 March].
+    expect(series[1]!.points.map(([, v]) => v)).toEqual([4, 5, 6, 6]);
+    const ivrOnly = await readSeries(org.id, [metric('registrations.created.sum'), metric('registrations.created.total.last')], { ...range, sourceIds: [ivr.source.id] });
+    expect(ivrOnly.map((s) => s.points.map(([, v]) => v))).toEqual([[1, 0, 1, 0], [2, 2, 3, 3]]);
+  });
+
   it('11: retentions 30s:1m give two buckets per metric, forwarded at their midpoints', async () => {
     const pairs = parseRetentions('30s:1m')!;
     const now = new Date('2020-01-01T00:01:00Z');

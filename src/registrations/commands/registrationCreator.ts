@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { insertRegistrations, type NewRegistration } from '../../db/registrations.js';
 import type { Registration, RegistrationSource } from '../../generated/prisma/client.js';
 import { applyMetricsTask } from '../../jobs/tasks/ApplyMetricsTask.js';
+import { logger } from '../../logger.js';
 import { registrationFollowupTask } from '../../jobs/tasks/RegistrationFollowupTask.js';
 import { loadConfig } from '../config.js';
 import { GroupCommit } from '../groupCommit.js';
@@ -30,21 +31,34 @@ const GROUP_IN_FLIGHT = 2;
 /**
  * Queues the follow-up of a batch's valid registrations and its metrics, once the insert has
  * committed; each goes to the org's job of the current slot, shared with the other batches of the
- * slot (the sweep re-queues metrics should the process die in between). Runs outside the group
- * commit's in-flight limit, so the next batch's insert does not wait for Redis.
+ * slot. The requests do not wait for it (see intake). A failure to queue is logged: the rows are
+ * stored, and the sweeps queue them later (metrics after a minute, follow-ups after FOLLOWUP_STALE_MS).
  */
 async function enqueueBatch(orgId: number, stored: Registration[]): Promise<void> {
   const valid = stored.filter((r) => r.validationStatus === 'valid').map((r) => r.id);
-  await Promise.all([registrationFollowupTask.followUp(orgId, valid), scheduleSlotJob('apply', orgId, (options) => applyMetricsTask.schedule({ orgId }, options))]);
+  const queued = await Promise.allSettled([registrationFollowupTask.followUp(orgId, valid), scheduleSlotJob('apply', orgId, (options) => applyMetricsTask.schedule({ orgId }, options))]);
+  for (const result of queued) {
+    if (result.status === 'rejected') logger.warn({ err: result.reason, orgId, count: stored.length }, 'registrations stored but not queued; the sweeps will queue them');
+  }
 }
 
-const intake = new GroupCommit<NewRegistration, Registration>({ write: insertRegistrations, afterWrite: enqueueBatch, windowMs: GROUP_WINDOW_MS, maxItems: GROUP_MAX, maxInFlight: GROUP_IN_FLIGHT });
+// A registration is answered once its insert has committed: queueing its jobs is Redis work the
+// answer need not wait for (the sweeps make up for a process that dies first), so Redis round
+// trips never add to intake latency.
+const intake = new GroupCommit<NewRegistration, Registration>({
+  write: insertRegistrations,
+  afterWrite: (orgId, stored) => {
+    void enqueueBatch(orgId, stored);
+    return Promise.resolve();
+  },
+  windowMs: GROUP_WINDOW_MS, maxItems: GROUP_MAX, maxInFlight: GROUP_IN_FLIGHT,
+});
 
 /**
  * Stores a registration with the outcome of its synchronous validation (decision 1), then, after
  * the insert commits, queues its follow-up (when valid) and its metrics. Registrations arriving
  * within a few milliseconds of each other share one insert, and those of a slot one job of each
- * kind; the promise resolves only once the shared insert has committed and the jobs are queued.
+ * kind; the promise resolves once the shared insert has committed (the jobs are queued right after).
  * @param orgId the org.
  * @param source the authenticated source.
  * @param input the registration.

@@ -32,6 +32,29 @@ function localDate(instant: Date, timeZone: string): [number, number, number, nu
 }
 
 /**
+ * The instant a local calendar day starts in a zone, optionally some days later.
+ * @param day the day, YYYY-MM-DD.
+ * @param timeZone an IANA zone.
+ * @param plusDays days to add.
+ * @returns the instant of local midnight.
+ */
+export function dayStart(day: string, timeZone: string, plusDays = 0): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return zoned(y, m - 1, d + plusDays, timeZone);
+}
+
+/**
+ * The local calendar day of an instant in a zone.
+ * @param instant the instant.
+ * @param timeZone an IANA zone.
+ * @returns the day, YYYY-MM-DD.
+ */
+export function localDay(instant: Date, timeZone: string): string {
+  const [y, m, d] = localDate(instant, timeZone);
+  return new Date(Date.UTC(y, m, d)).toISOString().slice(0, 10);
+}
+
+/**
  * The start of the bucket containing an instant, in the org's time zone (weeks start on Monday).
  * @param instant the instant.
  * @param interval the interval.

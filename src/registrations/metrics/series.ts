@@ -1,3 +1,4 @@
+import { countRegistrationsPerBucket, type BucketCountFilter } from '../../db/registrations.js';
 import { orgDb } from '../../tenancy/orgDb.js';
 import { intervalBuckets, INTERVAL_SECONDS, type Bucket, type Interval } from './buckets.js';
 import { computeMetric } from './generator.js';
@@ -32,25 +33,50 @@ export async function computeBuckets(orgId: number, metric: MetricDescriptor, bu
   return values;
 }
 
+const REGISTRATION_COLUMN: Record<string, BucketCountFilter['column']> = {
+  'registrations.msg_type': 'msgType', 'registrations.receiver_type': 'msgReceiver', 'registrations.language': 'language',
+  'registrations.state': 'operatorState', 'registrations.role': 'operatorRole',
+};
+
+/**
+ * The values of a metric counted over registrations (created, source and the dimension families),
+ * all buckets in one statement; null for the other families. Sums count each bucket's (start, end];
+ * totals add them up from the count before the first bucket (the buckets are contiguous).
+ */
+async function registrationBuckets(orgId: number, metric: MetricDescriptor, buckets: Bucket[], sourceIds: string[]): Promise<number[] | null> {
+  const column = REGISTRATION_COLUMN[metric.family];
+  const filter: BucketCountFilter | null = metric.family === 'registrations.created' ? {}
+    : metric.family === 'registrations.source' ? { sourceSlug: metric.dimension! }
+    : column ? { column, value: metric.dimension! } : null;
+  if (!filter) return null;
+  const { before, counts } = await countRegistrationsPerBucket(orgId, buckets, { ...filter, sourceIds });
+  if (metric.aggregation === 'sum') return counts;
+  let total = before;
+  return counts.map((n) => (total += n));
+}
+
 /**
  * Bucketed series for the dashboard (spec §8.7): from MetricPoint rows when a recompute has
- * materialised the whole range at this interval, otherwise computed on the fly in the org's time zone.
+ * materialised the whole range at this interval (and no source filter applies), otherwise computed
+ * on the fly in the org's time zone — one statement per registration metric, one per bucket for
+ * the others. The source filter applies to registration metrics (spec §9).
  * @param orgId the org.
  * @param metrics the metrics.
- * @param range from, to, interval and time zone.
+ * @param range from, to, interval, time zone, and the sources to count (none: all).
  * @returns one series per metric.
  */
-export async function readSeries(orgId: number, metrics: MetricDescriptor[], range: { from: Date; to: Date; interval: Interval; timeZone: string }): Promise<Series[]> {
+export async function readSeries(orgId: number, metrics: MetricDescriptor[], range: { from: Date; to: Date; interval: Interval; timeZone: string; sourceIds?: string[] }): Promise<Series[]> {
   const buckets = intervalBuckets(range.from, range.to, range.interval, range.timeZone);
+  const sourceIds = range.sourceIds ?? [];
   const series: Series[] = [];
   for (const metric of metrics) {
-    const stored = await orgDb(orgId).metricPoint.findMany({
+    const stored = sourceIds.length ? [] : await orgDb(orgId).metricPoint.findMany({
       where: { name: metric.name, origin: 'recompute', bucketSeconds: INTERVAL_SECONDS[range.interval], bucketStart: { in: buckets.map((b) => b.start) } },
     });
     const byStart = new Map(stored.map((p) => [p.bucketStart.getTime(), p.value]));
-    const values = buckets.every((b) => byStart.has(b.start.getTime()))
+    const values = stored.length && buckets.every((b) => byStart.has(b.start.getTime()))
       ? buckets.map((b) => byStart.get(b.start.getTime())!)
-      : await computeBuckets(orgId, metric, buckets);
+      : (await registrationBuckets(orgId, metric, buckets, sourceIds)) ?? (await computeBuckets(orgId, metric, buckets));
     series.push({ name: metric.name, aggregation: metric.aggregation, points: buckets.map((b, i) => [b.start.toISOString(), values[i]!]) });
   }
   return series;

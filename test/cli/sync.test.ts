@@ -32,7 +32,7 @@ describe('tracpro org:configure and sync', () => {
   it.concurrent.each([
     [['sync'], /--org: is required/],
     [['sync', '--org', 'no-such-org', '--wait'], /--org: no organization/],
-    [['sync', '--org', 'x', '--only', 'contacts,polls'], /--only: use some of/],
+    [['sync', '--org', 'x', '--only', 'contacts,votes'], /--only: use some of/],
     [['org:configure', '--org', 'no-such-org', '--regions', 'A'], /--org: no organization/],
   ])('refuses %j with one line', async (args, pattern) => {
     const result = await tracpro(...args);

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 
-describe('tracpro org:configure --polls and sync --only flows', () => {
+describe('tracpro org:configure --polls and sync --only flows|polls,runs', () => {
   it('tracks flows by name or uuid and fetches their questions; refuses unknown and Single Message flows', async () => {
     const org = await buildOrg({ apiUrl: sim.url, apiToken: TOKEN });
     const feedback = sim.state().flows.find((f) => f.name === 'Feedback')!;
@@ -29,5 +29,16 @@ describe('tracpro org:configure --polls and sync --only flows', () => {
     const synced = await tracpro('sync', '--org', org.subdomain, '--only', 'flows', '--wait');
     expect(synced.code, synced.stderr).toBe(0);
     expect(synced.stdout).toMatch(/^flows: created 0, updated \d+, deactivated 0, deleted 0, failed 0$/m);
+  });
+
+  it('sync --only polls,runs --wait reads the flows, then the tracked polls\' runs: history first, then the stream', async () => {
+    const org = await buildOrg({ apiUrl: sim.url, apiToken: TOKEN });
+    expect((await tracpro('org:configure', '--org', org.subdomain, '--regions', sim.state().layout.groups.filter((g) => g.kind === 'panel').map((g) => g.name).join(','))).code).toBe(0);
+    expect((await tracpro('sync', '--org', org.subdomain, '--only', 'contacts', '--wait')).code).toBe(0);
+    expect((await tracpro('org:configure', '--org', org.subdomain, '--polls', 'attendance')).code).toBe(0);
+    const synced = await tracpro('sync', '--org', org.subdomain, '--only', 'polls,runs', '--wait');
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(synced.stdout.trim().split('\n').map((line) => line.split(':')[0])).toEqual(['flows', 'runs-backfill', 'runs']);
+    expect(await db().response.count({ where: { orgId: org.id } })).toBeGreaterThan(0);
   });
 });

@@ -19,20 +19,31 @@ function formatCounts(counts: SyncCounts): string {
   return (['created', 'updated', 'deactivated', 'deleted', 'failed'] as const).map((k) => `${k} ${counts[k] ?? 0}`).join(', ');
 }
 
-/** `tracpro sync --org SUB [--only groups,fields,flows,boundaries,contacts] [--wait]` */
+/**
+ * Names `--only` takes besides the resources themselves, as users say them: `polls` are the flows
+ * sync (flows → polls and questions); `runs` is the history walk of newly tracked polls, then the
+ * incremental stream, so a poll tracked a moment ago has its runs too.
+ */
+const ALIASES: Record<string, SyncResource[]> = { polls: ['flows'], runs: ['runs-backfill', 'runs'] };
+const ONLY_NAMES = [...new Set([...SYNC_RESOURCE_NAMES, ...Object.keys(ALIASES)])];
+const EVERYTHING: SyncResource[] = ['workspace', 'groups', 'fields', 'flows', 'boundaries', 'contacts', 'runs-backfill', 'runs', 'inbox'];
+
+/** `tracpro sync --org SUB [--only groups,fields,polls,boundaries,contacts,runs,inbox] [--wait]` */
 export async function sync(argv: string[]) {
   const flags = parseFlags(
     argv,
     { org: { type: 'string' }, only: { type: 'string' }, wait: { type: 'boolean' } },
     z.object({
       org: z.string({ error: 'is required' }),
-      only: list.refine((l) => !l || l.every((r) => (SYNC_RESOURCE_NAMES as string[]).includes(r)), `use some of ${SYNC_RESOURCE_NAMES.join(',')}`),
+      only: list.refine((l) => !l || l.every((r) => ONLY_NAMES.includes(r)), `use some of ${ONLY_NAMES.join(',')}`),
       wait: z.boolean().default(false),
     }),
   );
   const org = await findOrg(flags.org);
   if (!org.apiTokenEncrypted) throw new CliError(`--org: ${org.subdomain} has no RapidPro API token`);
-  const resources = (flags.only ?? ['workspace', 'groups', 'fields', 'flows', 'boundaries', 'contacts', 'runs-backfill', 'runs']) as SyncResource[];
+  const asked = flags.only?.flatMap((name) => ALIASES[name] ?? [name as SyncResource]);
+  // In the order a first sync needs them (contacts before runs), each once.
+  const resources = EVERYTHING.filter((r) => !asked || asked.includes(r));
   if (!flags.wait) {
     for (const resource of resources) await syncTask.enqueue(org.id, resource, true);
     return console.log(`Queued ${resources.join(', ')} for ${org.subdomain}; a worker runs them.`);

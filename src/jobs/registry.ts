@@ -19,6 +19,7 @@ import { recomputeMetricsTask } from './tasks/RecomputeMetricsTask.js';
 import { registrationFollowupTask } from './tasks/RegistrationFollowupTask.js';
 import { sweepMetricsTask } from './tasks/SweepMetricsTask.js';
 import { sweepFollowupsTask } from './tasks/SweepFollowupsTask.js';
+import { streamDemoRegistrationsTask } from './tasks/StreamDemoRegistrationsTask.js';
 // Dashboard exports (issue 6)
 import { exportTask } from './tasks/ExportTask.js';
 import { purgeExportsTask } from './tasks/PurgeExportsTask.js';
@@ -29,7 +30,7 @@ import { sendMessageTask } from './tasks/SendMessageTask.js';
 
 /** Every task the worker runs, by name. Register new tasks here. */
 export const TASKS: Task<z.ZodType>[] = [sendMailTask, purgeExpiredTask, syncTask, syncFanOutTask, remapContactsTask, pushContactTask, startPollRunTask, fetchRunsTask,
-  registrationFollowupTask, applyRegistrationChangeTask, applyMetricsTask, emitMetricsTask, sweepMetricsTask, sweepFollowupsTask, reconcileMetricsTask, recomputeMetricsTask,
+  registrationFollowupTask, applyRegistrationChangeTask, applyMetricsTask, emitMetricsTask, sweepMetricsTask, sweepFollowupsTask, reconcileMetricsTask, recomputeMetricsTask, streamDemoRegistrationsTask,
   // Counters (issue 5)
   squashCountersTask, checkCountersTask,
   // Dashboard exports (issue 6)

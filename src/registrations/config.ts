@@ -41,6 +41,8 @@ export const RegistrationConfigSchema = z.object({
   welcomeText: z.string().max(500).default('Welcome to HelloMama!'),
   publicAssetBaseUrl: z.string().max(500).default('http://localhost/static/audio'),
   metricPrefix: z.string().max(64).regex(/^[\w.-]*$/).default(''),
+  /** Set by the demo seeder: a worker keeps adding a few registrations (the demo org only). */
+  demoStream: z.boolean().default(false),
   adapters: z
     .object({
       identityStore: AdapterSettingSchema.default({ kind: 'local' }),

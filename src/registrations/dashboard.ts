@@ -1,6 +1,7 @@
 import { orgDb } from '../tenancy/orgDb.js';
 import { loadConfig } from './config.js';
-import { currentValues } from './metrics/reads.js';
+import { CHANGE_METRICS } from './metrics/names.js';
+import { catalogueFor, currentValues } from './metrics/reads.js';
 import { legacyInvalidFields } from './validation.js';
 
 /** The dashboard's filters, already validated. */
@@ -18,12 +19,12 @@ function where(orgId: number, f: DashboardFilters) {
   return { createdAt: { gt: f.from, lte: f.to }, ...(f.sources.length ? { sourceId: { in: f.sources } } : {}) };
 }
 
-async function grouped(orgId: number, f: DashboardFilters, by: 'language' | 'operatorState' | 'operatorRole' | 'sourceId' | 'msgReceiver' | 'msgType', known: string[] | null): Promise<Row[]> {
+/** Registrations of the period per value of a column; values outside the org's list are only counted (spec §9.3). */
+async function grouped(orgId: number, f: DashboardFilters, by: 'language' | 'operatorState' | 'operatorRole' | 'sourceId' | 'msgReceiver' | 'msgType', known: string[] | null): Promise<{ rows: Row[]; unrecognised: number }> {
   const groups = await orgDb(orgId).registration.groupBy({ by: [by], where: where(orgId, f), _count: { _all: true } });
   const rows = groups.map((g) => ({ label: (g[by] as string | null) ?? '', count: g._count._all }));
   const recognised = known ? rows.filter((r) => known.includes(r.label)) : rows;
-  const other = rows.filter((r) => !recognised.includes(r)).reduce((n, r) => n + r.count, 0);
-  return [...recognised.sort((a, b) => b.count - a.count), ...(known && other ? [{ label: '', count: other }] : [])];
+  return { rows: recognised.sort((a, b) => b.count - a.count), unrecognised: rows.filter((r) => !recognised.includes(r)).reduce((n, r) => n + r.count, 0) };
 }
 
 /**
@@ -32,7 +33,7 @@ async function grouped(orgId: number, f: DashboardFilters, by: 'language' | 'ope
  * the top operators.
  * @param orgId the org.
  * @param f the filters.
- * @returns the view model (labels '' mean "unrecognised").
+ * @returns the view model.
  */
 export async function dashboardData(orgId: number, f: DashboardFilters) {
   const scoped = orgDb(orgId);
@@ -45,15 +46,24 @@ export async function dashboardData(orgId: number, f: DashboardFilters) {
     scoped.registration.count({ where: { ...where(orgId, f), validationStatus: 'valid' } }),
   ]);
   const sources = await scoped.registrationSource.findMany({ orderBy: { name: 'asc' } });
-  const bySource = (await grouped(orgId, f, 'sourceId', null)).map((r) => ({ ...r, label: sources.find((s) => s.id === r.label)?.name ?? r.label }));
+  const bySource = (await grouped(orgId, f, 'sourceId', null)).rows.map((r) => ({ ...r, label: sources.find((s) => s.id === r.label)?.name ?? r.label }));
+  const families = {
+    msgType: await grouped(orgId, f, 'msgType', config.msgTypes),
+    language: await grouped(orgId, f, 'language', config.languages),
+    state: await grouped(orgId, f, 'operatorState', config.states),
+    role: await grouped(orgId, f, 'operatorRole', config.roles),
+    receiver: await grouped(orgId, f, 'msgReceiver', config.receiverTypes),
+  };
   const invalid = await scoped.registration.findMany({ where: { ...where(orgId, f), validationStatus: 'invalid' }, select: { invalidReasons: true }, take: 10_000 });
   const reasons = new Map<string, number>();
   for (const r of invalid) for (const code of r.invalidReasons) reasons.set(code, (reasons.get(code) ?? 0) + 1);
   const operators = await scoped.registration.groupBy({
     by: ['operatorId', 'operatorState', 'operatorRole'], where: { ...where(orgId, f), operatorId: { not: null } }, _count: { _all: true }, orderBy: { _count: { operatorId: 'desc' } }, take: 10,
   });
-  const totals = await currentValues(orgId, ['registrations.created.total.last', 'registrations.change.language.total.last', 'registrations.change.messaging.total.last',
-    'registrations.change.pregnant_to_baby.total.last', 'registrations.change.pregnant_to_loss.total.last', ...config.optoutReasons.map((r) => `optout.reason.${r}.total.last`)]);
+  const optoutLists = { reason: config.optoutReasons, source: config.optoutSources, receiver_type: config.receiverTypes, msg_type: config.msgTypes };
+  const changeNames = Object.keys(CHANGE_METRICS).map((kind) => `registrations.change.${kind}.total.last`);
+  const optoutNames = Object.entries(optoutLists).flatMap(([family, values]) => values.map((v) => `optout.${family}.${v}.total.last`));
+  const totals = await currentValues(orgId, ['registrations.created.total.last', ...changeNames, ...optoutNames]);
   const sum = (prefix: string) => Object.entries(totals.values).filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
   const lastReconcile = await scoped.metricJobRun.findFirst({ where: { kind: 'reconcile', status: 'done' }, orderBy: { finishedAt: 'desc' } });
   const jobs = await scoped.metricJobRun.findMany({ orderBy: { createdAt: 'desc' }, take: 5 });
@@ -66,18 +76,19 @@ export async function dashboardData(orgId: number, f: DashboardFilters) {
       changes: sum('registrations.change.'),
       optouts: sum('optout.reason.'),
     },
-    tables: {
-      source: bySource,
-      msgType: await grouped(orgId, f, 'msgType', config.msgTypes),
-      language: await grouped(orgId, f, 'language', config.languages),
-      state: await grouped(orgId, f, 'operatorState', config.states),
-      role: await grouped(orgId, f, 'operatorRole', config.roles),
-      receiver: await grouped(orgId, f, 'msgReceiver', config.receiverTypes),
+    tables: { source: bySource, ...Object.fromEntries(Object.entries(families).map(([family, g]) => [family, g.rows])) } as Record<'source' | keyof typeof families, Row[]>,
+    quality: {
+      valid, invalid: inPeriod - valid, reasons: [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([label, count]) => ({ label, count })),
+      // Values outside the org's lists (or no value, or no operator snapshot) per family: shown here only.
+      unrecognised: Object.fromEntries(Object.entries(families).map(([family, g]) => [family, g.unrecognised])) as Record<keyof typeof families, number>,
     },
-    quality: { valid, invalid: inPeriod - valid, reasons: [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([label, count]) => ({ label, count })) },
     operators: operators.map((o) => ({ id: o.operatorId!, state: o.operatorState, role: o.operatorRole, count: o._count._all })),
+    /** Live totals per change kind (spec §9.5) and per opt-out value of each family (§9.6). */
+    changeTotals: Object.fromEntries(Object.keys(CHANGE_METRICS).map((kind) => [kind, totals.values[`registrations.change.${kind}.total.last`] ?? 0])),
+    optoutTotals: Object.fromEntries(Object.entries(optoutLists).map(([family, values]) => [family, values.map((v) => ({ label: v, count: totals.values[`optout.${family}.${v}.total.last`] ?? 0 }))])),
     lastReconcile,
     jobs,
+    catalogue: await catalogueFor(orgId),
   };
 }
 
@@ -97,7 +108,12 @@ export async function exportTooLarge(orgId: number, f: DashboardFilters, max = E
 }
 export const EXPORT_COLUMNS = ['id', 'created_at', 'source', 'stage', 'mother_id', 'validated', 'reg_type', 'preg_week', 'baby_age', 'operator_id', 'language', 'msg_type', 'msg_receiver', 'operator_state', 'operator_role', 'invalid_fields'];
 
-function csvCell(value: unknown): string {
+/**
+ * One CSV cell, quoted when needed and defused against spreadsheet formulas.
+ * @param value the value.
+ * @returns the cell.
+ */
+export function csvCell(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value);
   // A leading =, +, - or @ would run as a formula in spreadsheets.
   const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChange } from '../../src/registrations/commands/changeCreator.js';
+import { receiveOptout } from '../../src/registrations/commands/optoutReceiver.js';
 import { createRegistration } from '../../src/registrations/commands/registrationCreator.js';
 import { saveConfig } from '../../src/registrations/config.js';
 import { buildOrg, buildUser, TEST_PASSWORD } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { buildSource, MOTHER, prebirthData } from './support.js';
+import { orgDb } from '../../src/tenancy/orgDb.js';
+import { buildSource, drainSlots, MOTHER, prebirthData } from './support.js';
 
 type Shaped = { labels: string[]; datasets: { label: string; data: number[]; yAxisID: string; backgroundColor?: string }[] };
 const { toChartData, toScales } = (await import('../../static/js/charts/registrations-series.js' as string)) as {
@@ -43,6 +46,64 @@ describe('breakdown charts of the Registrations page (spec §9.3)', () => {
     const page = (await agent.get(host, '/registrations?from=2024-05-01&to=2024-05-02')).body;
     expect(page).toContain('/registrations/charts/breakdown.json?family=msg_type&amp;from=2024-05-01');
     expect(page).toContain('data-auto-refresh');
+  });
+
+  it('show the changes and opt-outs panels with their series, unrecognised values in the data-quality panel only, and any series as CSV', async () => {
+    const { org, source } = await buildSource();
+    await saveConfig(org.id, { languages: ['eng_NG'] });
+    const at = (day: number) => new Date(Date.UTC(2024, 4, day, 12));
+    await createRegistration(org.id, source, { stage: 'prebirth', motherId: MOTHER, data: prebirthData({ msg_receiver: 'mother_only', receiver_id: MOTHER }) }, 'test', at(1));
+    await createRegistration(org.id, source, { stage: 'prebirth', motherId: MOTHER, data: prebirthData({ language: 'klingon' }) }, 'test', at(1));
+    await createChange(org.id, { motherId: MOTHER, action: 'change_language', data: { new_language: 'eng_NG' } }, 'test', source.id);
+    await orgDb(org.id).registrationChange.updateMany({ data: { createdAt: at(2) } });
+    await receiveOptout(org.id, { identity: MOTHER, reason: 'miscarriage', requestSource: 'ussd_public' }, at(2));
+    await drainSlots('metrics');
+    await drainSlots('metrics');
+    const agent = app.agent();
+    await agent.signIn((await buildUser(org, { role: 'viewer' })).email, TEST_PASSWORD);
+    const host = agent.host(org.subdomain);
+    const query = 'from=2024-05-01&to=2024-05-02&interval=1d';
+    const json = async (path: string) => JSON.parse((await agent.get(host, `${path}?${query}`)).body);
+
+    const changes = await json('/registrations/charts/changes.json');
+    expect(changes.datasets.find((d: { label: string }) => d.label === 'Language')).toMatchObject({ data: [0, 1] });
+    const reasons = JSON.parse((await agent.get(host, `/registrations/charts/optouts.json?family=reason&${query}`)).body);
+    expect(reasons.datasets.find((d: { label: string }) => d.label === 'miscarriage')).toMatchObject({ data: [0, 1] });
+    const sources = JSON.parse((await agent.get(host, `/registrations/charts/optouts.json?family=source&${query}`)).body);
+    expect(sources.datasets.find((d: { label: string }) => d.label === 'ussd')).toMatchObject({ data: [0, 1] });
+
+    const csv = await agent.get(host, `/registrations/charts/optouts.csv?family=receiver_type&${query}`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.headers['content-disposition']).toContain('optouts-receiver_type-2024-05-01-2024-05-02.csv');
+    const [header, ...rows] = csv.body.trim().split('\n');
+    expect(header!.split(',')[0]).toBe('Period');
+    expect(rows[1]!.split(',')[header!.split(',').indexOf('mother_only')]).toBe('1');
+    expect((await agent.get(host, `/registrations/charts/created.csv?${query}`)).body.trim().split('\n')).toEqual(['Period,Registrations,Running total', '2024-05-01,2,2', '2024-05-02,0,2']);
+
+    const page = (await agent.get(host, `/registrations?${query}`)).body;
+    for (const path of ['/registrations/charts/changes.json?', '/registrations/charts/optouts.json?family=msg_type&amp;', '/registrations/charts/breakdown.csv?family=language&amp;']) expect(page).toContain(path);
+    expect(page).not.toContain('klingon');
+    // One registration's language is not in the org's list: counted in the data-quality panel only.
+    expect(page).toMatch(/data-unrecognised>[\s\S]*?Language<\/td><td class="text-end">1</);
+    expect((await agent.get(host, `/registrations/charts/changes.csv?${query}`)).status).toBe(200);
+    const outsider = app.agent();
+    await outsider.signIn((await buildUser(await buildOrg(), { role: 'admin' })).email, TEST_PASSWORD);
+    expect((await outsider.get(host, '/registrations/charts/optouts.csv?family=reason')).status).toBe(404);
+  });
+
+  it('recompute the metrics an admin chose, or all of them', async () => {
+    const { org } = await buildSource();
+    const agent = app.agent();
+    await agent.signIn((await buildUser(org, { role: 'admin' })).email, TEST_PASSWORD);
+    const host = agent.host(org.subdomain);
+    expect((await agent.get(host, '/registrations')).body).toContain('<option value="optout.reason.other.total.last" selected>');
+    const form = { mode: 'range', from: '2024-05-01', to: '2024-05-02', interval: '1d', retentions: '' };
+    expect((await agent.post(host, '/registrations/recompute', { ...form, names: ['registrations.created.sum', 'optout.reason.other.sum'] })).status).toBe(303);
+    expect((await agent.post(host, '/registrations/recompute', form)).status).toBe(303);
+    const runs = await orgDb(org.id).metricJobRun.findMany({ where: { kind: 'recompute' }, orderBy: { createdAt: 'asc' } });
+    expect(runs.map((r) => (r.params as { names: unknown }).names)).toEqual([['registrations.created.sum', 'optout.reason.other.sum'], 'all']);
+    expect((await agent.post(host, '/registrations/recompute', { ...form, names: ['nonsense'] })).status).toBe(303);
+    expect(await orgDb(org.id).metricJobRun.count({ where: { kind: 'recompute' } })).toBe(2);
   });
 
   it('shape stacked breakdowns and the created series with its right axis (static/js/charts/registrations-series.js)', () => {

@@ -2,7 +2,7 @@ import { redis } from '../../db/redis.js';
 import { orgDb } from '../../tenancy/orgDb.js';
 import { loadConfig } from '../config.js';
 import { changeEvent, EVENT_COLUMNS, optoutEvent, registrationEvent, type MetricEvent } from './events.js';
-import { computeMetric } from './generator.js';
+import { computeMetrics } from './generator.js';
 import { metricKeys, UNIQUE_OPERATORS } from './keys.js';
 import { tryWithMetricsLock } from './lock.js';
 import { parseMetricName } from './names.js';
@@ -38,12 +38,12 @@ async function seedMissing(orgId: number, names: string[], withOperators: boolea
   const record = new OptoutRecord(orgId);
   const external = new Set<string>();
   const exists = await Promise.all(names.map((name) => client.exists(metricKeys.counter(orgId, name))));
-  for (const [i, name] of names.entries()) {
-    if (exists[i]) continue;
-    const metric = parseMetricName(name);
-    const value = metric ? await computeMetric(orgId, metric, { applied: true }, record) : 0;
-    await client.set(metricKeys.counter(orgId, name), value);
-    if (metric?.family.startsWith('optout.') && metric.aggregation === 'last' && (await record.list())) external.add(name);
+  const missing = names.filter((_, i) => !exists[i]);
+  if (missing.length) {
+    const metrics = missing.map(parseMetricName).filter((m) => m !== null);
+    const values = await computeMetrics(orgId, metrics, { applied: true }, record);
+    await client.mset(...missing.flatMap((name) => [metricKeys.counter(orgId, name), values.get(name) ?? 0]));
+    for (const metric of metrics) if (metric.family.startsWith('optout.') && metric.aggregation === 'last' && (await record.list())) external.add(metric.name);
   }
   if (withOperators) {
     const [setExists, counterExists] = await Promise.all([client.exists(metricKeys.operators(orgId)), client.exists(metricKeys.counter(orgId, UNIQUE_OPERATORS))]);

@@ -1,5 +1,7 @@
 import { redis } from '../../db/redis.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import { orgDb } from '../../tenancy/orgDb.js';
+import { AdapterError } from '../adapters/httpClient.js';
 import { adaptersFor } from '../adapters/index.js';
 import { loadConfig } from '../config.js';
 import { metricKeys } from './keys.js';
@@ -116,4 +118,34 @@ export async function snapshotPendingOperators(orgId: number, options: { limit: 
     select: { id: true, operatorId: true },
   });
   return { read: rows.length, ...(await snapshotRows(orgId, rows, options.lookUp)) };
+}
+
+/** A registration that never got a snapshot, with its operator's state and role as the Identity Store says now. */
+export interface ResolvedRegistration {
+  createdAt: Date;
+  operatorState: string | null;
+  operatorRole: string | null;
+}
+
+/**
+ * Registrations that never got an operator snapshot (imported rows, or rows whose metrics job has
+ * not run yet), with their operator's normalised state and role looked up through the Identity
+ * Store now (spec §8.6): windows and series count them as if snapshotted. Nothing is written.
+ * @param orgId the org.
+ * @param where which registrations (a window, sources).
+ * @returns the registrations with an operator and no snapshot.
+ * @throws AdapterError when the store does not answer for one of the operators.
+ */
+export async function resolveUnsnapshotted(orgId: number, where: Prisma.RegistrationWhereInput): Promise<ResolvedRegistration[]> {
+  const rows = await orgDb(orgId).registration.findMany({
+    where: { ...where, operatorCheckedAt: null, AND: [{ operatorId: { not: null } }, { operatorId: { not: '' } }] },
+    select: { operatorId: true, createdAt: true },
+  });
+  if (!rows.length) return [];
+  const { details, failed } = await operatorDetails(orgId, [...new Set(rows.map((r) => r.operatorId!))], true);
+  if (failed.size) throw new AdapterError(`The Identity Store did not answer for ${failed.size} operators.`);
+  return rows.map((r) => {
+    const found = details.get(r.operatorId!);
+    return { createdAt: r.createdAt, operatorState: normaliseDetail(found?.state), operatorRole: normaliseDetail(found?.role) };
+  });
 }

@@ -65,26 +65,41 @@ function attribution(candidates: Candidate[], optout: RecordedOptout): Candidate
  * @returns the value.
  */
 export async function externalOptoutValue(orgId: number, metric: MetricDescriptor, optouts: RecordedOptout[], window: { start: Date | null; end: Date } | null): Promise<number> {
-  const sum = metric.aggregation === 'sum';
+  return (await externalOptoutCounts(orgId, metric, optouts, window)).get(metric.dimension!) ?? 0;
+}
+
+/**
+ * The values of every metric of an opt-out family and aggregation, by dimension, counted from an
+ * external list with one registration query (as externalOptoutValue defines them).
+ * @param orgId the org.
+ * @param family the family and aggregation (a metric of it).
+ * @param optouts the external list.
+ * @param window start (sums) and end; null for every opt-out (a live total).
+ * @returns dimension value → value.
+ */
+export async function externalOptoutCounts(orgId: number, family: Pick<MetricDescriptor, 'family' | 'aggregation'>, optouts: RecordedOptout[], window: { start: Date | null; end: Date } | null): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const add = (value: string | null) => value !== null && counts.set(value, (counts.get(value) ?? 0) + 1);
+  const sum = family.aggregation === 'sum';
   const counted = optouts.filter((o) => !window || (o.at ? o.at <= window.end && (!sum || !window.start || o.at > window.start) : !sum));
   const ids = [...new Set(counted.map((o) => o.identity))];
-  if (!ids.length) return 0;
+  if (!ids.length) return counts;
   const candidates = await orgDb(orgId).registration.findMany({
     where: { OR: [{ motherId: { in: ids } }, { receiverId: { in: ids } }], ...(window ? { createdAt: { lte: window.end } } : {}) },
     select: { motherId: true, receiverId: true, msgReceiver: true, msgType: true, createdAt: true },
   });
-  const column = metric.family === 'optout.receiver_type' ? 'msgReceiver' : 'msgType';
-  if (!sum && (metric.family === 'optout.receiver_type' || metric.family === 'optout.msg_type')) {
+  const column = family.family === 'optout.receiver_type' ? 'msgReceiver' : 'msgType';
+  if (!sum && (family.family === 'optout.receiver_type' || family.family === 'optout.msg_type')) {
     const optedOut = new Set(ids);
-    return candidates.filter((c) => c[column] === metric.dimension && (optedOut.has(c.motherId) || (c.receiverId !== null && optedOut.has(c.receiverId)))).length;
+    for (const c of candidates) if (optedOut.has(c.motherId) || (c.receiverId !== null && optedOut.has(c.receiverId))) add(c[column]);
+    return counts;
   }
   const byIdentity = new Map<string, Candidate[]>();
   for (const c of candidates) for (const id of new Set([c.motherId, c.receiverId])) if (id) byIdentity.set(id, [...(byIdentity.get(id) ?? []), c]);
-  return counted.filter((o) => {
+  for (const o of counted) {
     const attributed = attribution(byIdentity.get(o.identity) ?? [], o);
-    if (!attributed) return false;
-    if (metric.family === 'optout.reason') return o.reason === metric.dimension;
-    if (metric.family === 'optout.source') return o.source === metric.dimension;
-    return attributed[column] === metric.dimension;
-  }).length;
+    if (!attributed) continue;
+    add(family.family === 'optout.reason' ? o.reason : family.family === 'optout.source' ? o.source : attributed[column]);
+  }
+  return counts;
 }

@@ -3,7 +3,7 @@ import { recomputeMetricsTask } from '../../jobs/tasks/RecomputeMetricsTask.js';
 import { reconcileMetricsTask } from '../../jobs/tasks/ReconcileMetricsTask.js';
 import { orgDb } from '../../tenancy/orgDb.js';
 import { loadConfig } from '../config.js';
-import { computeMetric } from './generator.js';
+import { computeMetrics } from './generator.js';
 import { metricKeys } from './keys.js';
 import { buildCatalogue, parseMetricName, type CatalogueEntry } from './names.js';
 import { planRecompute, RECOMPUTE_WARNING_EVALUATIONS, RecomputeParamsSchema, type RecomputeParams } from './recomputer.js';
@@ -30,10 +30,8 @@ export async function currentValues(orgId: number, names: string[]): Promise<{ v
   if (unknown.length) return { values: {}, unknown };
   const metrics = names.map((n) => parseMetricName(n)!);
   const held = metrics.length ? await redis().mget(...metrics.map((m) => metricKeys.counter(orgId, m.name))) : [];
-  const values: Record<string, number> = {};
-  for (const [i, metric] of metrics.entries()) {
-    values[names[i]!] = held[i] !== null && held[i] !== undefined ? Number(held[i]) : await computeMetric(orgId, metric, { applied: true });
-  }
+  const cold = await computeMetrics(orgId, metrics.filter((_, i) => held[i] === null || held[i] === undefined), { applied: true });
+  const values = Object.fromEntries(metrics.map((metric, i) => [names[i]!, held[i] !== null && held[i] !== undefined ? Number(held[i]) : cold.get(metric.name)!]));
   return { values, unknown: [] };
 }
 

@@ -2,7 +2,7 @@ import { redis } from '../../db/redis.js';
 import { orgDb } from '../../tenancy/orgDb.js';
 import { loadConfig } from '../config.js';
 import { seedOperators } from './applier.js';
-import { computeMetric } from './generator.js';
+import { computeMetrics } from './generator.js';
 import { metricKeys, UNIQUE_OPERATORS } from './keys.js';
 import { withMetricsLock } from './lock.js';
 import { buildCatalogue, parseMetricName } from './names.js';
@@ -36,13 +36,8 @@ async function existingCounterNames(orgId: number): Promise<string[]> {
  */
 export async function expectedCounters(orgId: number, names?: string[]): Promise<Record<string, number>> {
   const all = names ?? (await counterNames(orgId));
-  const values: Record<string, number> = {};
-  const record = new OptoutRecord(orgId);
-  for (const name of all) {
-    const metric = parseMetricName(name);
-    if (metric) values[name] = await computeMetric(orgId, metric, { applied: true }, record);
-  }
-  return values;
+  const metrics = all.map(parseMetricName).filter((m) => m !== null);
+  return Object.fromEntries(await computeMetrics(orgId, metrics, { applied: true }, new OptoutRecord(orgId)));
 }
 
 async function counterNames(orgId: number): Promise<string[]> {

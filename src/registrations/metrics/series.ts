@@ -1,9 +1,11 @@
 import { countRegistrationsPerBucket, type BucketCountFilter } from '../../db/registrations.js';
 import { orgDb } from '../../tenancy/orgDb.js';
 import { intervalBuckets, INTERVAL_SECONDS, type Bucket, type Interval } from './buckets.js';
-import { computeMetric } from './generator.js';
+import { computeMetric, computeMetrics } from './generator.js';
 import type { MetricDescriptor } from './names.js';
 import { OptoutRecord } from './optoutRecord.js';
+import { resolveUnsnapshotted } from './operatorSnapshot.js';
+import { AdapterError } from '../adapters/httpClient.js';
 
 /** One metric's bucketed values: [bucketStartIso, value] pairs. */
 export interface Series {
@@ -49,17 +51,48 @@ async function registrationBuckets(orgId: number, metric: MetricDescriptor, buck
     : metric.family === 'registrations.source' ? { sourceSlug: metric.dimension! }
     : column ? { column, value: metric.dimension! } : null;
   if (!filter) return null;
-  const { before, counts } = await countRegistrationsPerBucket(orgId, buckets, { ...filter, sourceIds });
+  const counted = await countRegistrationsPerBucket(orgId, buckets, { ...filter, sourceIds });
+  const { counts } = counted;
+  let { before } = counted;
+  if (filter.column === 'operatorState' || filter.column === 'operatorRole') {
+    // Rows never snapshotted count by their operator's details as the store has them now (§8.6);
+    // while the store does not answer the chart shows the snapshotted rows only.
+    const where = { createdAt: { lte: buckets.at(-1)!.end }, ...(sourceIds.length ? { sourceId: { in: sourceIds } } : {}) };
+    const resolved = await resolveUnsnapshotted(orgId, where).catch((error: unknown) => {
+      if (error instanceof AdapterError) return [];
+      throw error;
+    });
+    for (const row of resolved.filter((r) => r[filter.column as 'operatorState' | 'operatorRole'] === filter.value)) {
+      const i = buckets.findIndex((b) => row.createdAt > b.start && row.createdAt <= b.end);
+      if (i >= 0) counts[i]!++;
+      else if (row.createdAt <= buckets[0]!.start) before++;
+    }
+  }
   if (metric.aggregation === 'sum') return counts;
   let total = before;
   return counts.map((n) => (total += n));
 }
 
 /**
+ * The values of metrics not counted over registrations (changes, opt-outs, unique operators) for
+ * each bucket: one grouped query per family and bucket (computeMetrics), not one per metric.
+ */
+async function familyBuckets(orgId: number, metrics: MetricDescriptor[], buckets: Bucket[]): Promise<Map<string, number[]>> {
+  const values = new Map(metrics.map((m) => [m.name, new Array<number>(buckets.length).fill(0)]));
+  if (!metrics.length) return values;
+  const record = new OptoutRecord(orgId);
+  for (const [i, bucket] of buckets.entries()) {
+    const counts = await computeMetrics(orgId, metrics, { start: bucket.start, end: bucket.end }, record);
+    for (const [name, value] of counts) values.get(name)![i] = value;
+  }
+  return values;
+}
+
+/**
  * Bucketed series for the dashboard (spec §8.7): from MetricPoint rows when a recompute has
  * materialised the whole range at this interval (and no source filter applies), otherwise computed
- * on the fly in the org's time zone — one statement per registration metric, one per bucket for
- * the others. The source filter applies to registration metrics (spec §9).
+ * on the fly in the org's time zone — one statement per registration metric, one grouped statement
+ * per family and bucket for the others. The source filter applies to registration metrics (spec §9).
  * @param orgId the org.
  * @param metrics the metrics.
  * @param range from, to, interval, time zone, and the sources to count (none: all).
@@ -68,16 +101,19 @@ async function registrationBuckets(orgId: number, metric: MetricDescriptor, buck
 export async function readSeries(orgId: number, metrics: MetricDescriptor[], range: { from: Date; to: Date; interval: Interval; timeZone: string; sourceIds?: string[] }): Promise<Series[]> {
   const buckets = intervalBuckets(range.from, range.to, range.interval, range.timeZone);
   const sourceIds = range.sourceIds ?? [];
-  const series: Series[] = [];
+  const values = new Map<string, number[]>();
+  const others: MetricDescriptor[] = [];
   for (const metric of metrics) {
     const stored = sourceIds.length ? [] : await orgDb(orgId).metricPoint.findMany({
       where: { name: metric.name, origin: 'recompute', bucketSeconds: INTERVAL_SECONDS[range.interval], bucketStart: { in: buckets.map((b) => b.start) } },
     });
     const byStart = new Map(stored.map((p) => [p.bucketStart.getTime(), p.value]));
-    const values = stored.length && buckets.every((b) => byStart.has(b.start.getTime()))
+    const found = stored.length && buckets.every((b) => byStart.has(b.start.getTime()))
       ? buckets.map((b) => byStart.get(b.start.getTime())!)
-      : (await registrationBuckets(orgId, metric, buckets, sourceIds)) ?? (await computeBuckets(orgId, metric, buckets));
-    series.push({ name: metric.name, aggregation: metric.aggregation, points: buckets.map((b, i) => [b.start.toISOString(), values[i]!]) });
+      : await registrationBuckets(orgId, metric, buckets, sourceIds);
+    if (found) values.set(metric.name, found);
+    else others.push(metric);
   }
-  return series;
+  for (const [name, computed] of await familyBuckets(orgId, others, buckets)) values.set(name, computed);
+  return metrics.map((metric) => ({ name: metric.name, aggregation: metric.aggregation, points: buckets.map((b, i) => [b.start.toISOString(), values.get(metric.name)![i]!]) }));
 }

@@ -1,13 +1,14 @@
 import { Router, type Request, type Response } from 'express';
-import { loadConfig } from '../../../registrations/config.js';
+import { loadConfig, type RegistrationConfig } from '../../../registrations/config.js';
+import { csvCell } from '../../../registrations/dashboard.js';
 import { localDay, type Interval } from '../../../registrations/metrics/buckets.js';
-import { parseMetricName } from '../../../registrations/metrics/names.js';
+import { CHANGE_METRICS, parseMetricName } from '../../../registrations/metrics/names.js';
 import { readSeries, type Series } from '../../../registrations/metrics/series.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
 import { access } from '../../access.js';
 import { validate } from '../../middleware/validate.js';
 import { filtersOf, type FilterInput } from './filters.js';
-import { RegistrationsBreakdownSchema, RegistrationsChartSchema, type BreakdownFamily } from './schema.js';
+import { RegistrationsBreakdownSchema, RegistrationsChartSchema, RegistrationsOptoutChartSchema, type BreakdownFamily, type OptoutFamily } from './schema.js';
 
 type ChartInput = FilterInput & { interval: Interval };
 
@@ -22,11 +23,43 @@ async function seriesOf(req: Request, names: string[]): Promise<{ labels: string
   return { labels, series };
 }
 
-/** GET /registrations/charts/created.json: registrations per bucket and the running total, of the chosen sources. */
+/** A chart's JSON: labels, Chart.js datasets, and the table shown under it (and exported as CSV). */
+interface ChartPayload {
+  labels: string[];
+  stacked?: boolean;
+  datasets: { label: string; type: 'bar' | 'line'; data: number[]; yAxisID?: string }[];
+  table: { columns: string[]; rows: (string | number)[][] };
+}
+
+/**
+ * Answers a chart as JSON, or its table as a CSV file when the path ends in .csv (spec §9.9: CSV of
+ * any displayed series).
+ */
+function send(req: Request, res: Response, name: string, payload: ChartPayload) {
+  if (!req.path.endsWith('.csv')) return res.json(payload);
+  const input = req.input as ChartInput;
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${name}-${input.from ?? ''}-${input.to ?? ''}.csv"`);
+  res.send([payload.table.columns, ...payload.table.rows].map((row) => `${row.map(csvCell).join(',')}\n`).join(''));
+}
+
+/** Stacked bars of one series per value, with a table of one column per value. */
+async function stackedChart(req: Request, values: { label: string; name: string }[]): Promise<ChartPayload> {
+  const { labels, series } = await seriesOf(req, values.map((v) => v.name));
+  const data = series.map((s) => s.points.map(([, v]) => v));
+  return {
+    labels,
+    stacked: true,
+    datasets: values.map((v, i) => ({ label: v.label, type: 'bar', data: data[i]! })),
+    table: { columns: [req.t('Period'), ...values.map((v) => v.label)], rows: labels.map((l, i) => [l, ...data.map((d) => d[i]!)]) },
+  };
+}
+
+/** GET /registrations/charts/created.(json|csv): registrations per bucket and the running total, of the chosen sources. */
 async function created(req: Request, res: Response) {
   const { labels, series } = await seriesOf(req, ['registrations.created.sum', 'registrations.created.total.last']);
   const [sum, total] = series.map((s) => s.points.map(([, v]) => v)) as [number[], number[]];
-  res.json({
+  send(req, res, 'registrations', {
     labels,
     datasets: [
       { label: req.t('Registrations'), type: 'bar', data: sum },
@@ -48,21 +81,54 @@ async function breakdownValues(orgId: number, family: BreakdownFamily): Promise<
   return config[FAMILY_LIST[family]].map((value) => ({ label: value, name: `registrations.${family}.${value}.sum` }));
 }
 
-/** GET /registrations/charts/breakdown.json?family=…: registrations per bucket, stacked by the family's values. */
+/** GET /registrations/charts/breakdown.(json|csv)?family=…: registrations per bucket, stacked by the family's values. */
 async function breakdown(req: Request, res: Response) {
   const { family } = req.input as { family: BreakdownFamily };
-  const values = await breakdownValues(req.org!.id, family);
-  const { labels, series } = await seriesOf(req, values.map((v) => v.name));
-  const data = series.map((s) => s.points.map(([, v]) => v));
-  res.json({
-    labels,
-    stacked: true,
-    datasets: values.map((v, i) => ({ label: v.label, type: 'bar', data: data[i]! })),
-    table: { columns: [req.t('Period'), ...values.map((v) => v.label)], rows: labels.map((l, i) => [l, ...data.map((d) => d[i]!)]) },
-  });
+  send(req, res, `registrations-${family}`, await stackedChart(req, await breakdownValues(req.org!.id, family)));
 }
 
-/** Chart JSON of the Registrations page, behind the page's guard. */
+/**
+ * The change kinds of spec §8.3 with their labels, in the reader's language.
+ * @param t the request's translator.
+ * @returns segment (as in `registrations.change.<segment>.sum`) and label.
+ */
+export function changeKinds(t: Request['t']): { kind: string; label: string }[] {
+  const labels: Record<string, string> = {
+    language: t('Language'), messaging: t('Messaging'), pregnant_to_baby: t('Pregnancy to baby'), pregnant_to_loss: t('Pregnancy to loss'),
+  };
+  return Object.keys(CHANGE_METRICS).map((kind) => ({ kind, label: labels[kind] ?? kind }));
+}
+
+/** GET /registrations/charts/changes.(json|csv): changes per bucket, stacked by kind (spec §9.5). */
+async function changes(req: Request, res: Response) {
+  send(req, res, 'changes', await stackedChart(req, changeKinds(req.t).map(({ kind, label }) => ({ label, name: `registrations.change.${kind}.sum` }))));
+}
+
+const OPTOUT_LIST = { reason: 'optoutReasons', source: 'optoutSources', receiver_type: 'receiverTypes', msg_type: 'msgTypes' } as const;
+
+/**
+ * The values of an opt-out family (spec §8.4): the org's list.
+ * @param config the org's configuration.
+ * @param family the family.
+ * @returns the values.
+ */
+export function optoutValues(config: RegistrationConfig, family: OptoutFamily): string[] {
+  return config[OPTOUT_LIST[family]];
+}
+
+/** GET /registrations/charts/optouts.(json|csv)?family=…: opt-out notifications per bucket, stacked by the family's values (spec §9.6). */
+async function optouts(req: Request, res: Response) {
+  const { family } = req.input as { family: OptoutFamily };
+  const values = optoutValues(await loadConfig(req.org!.id), family).map((value) => ({ label: value, name: `optout.${family}.${value}.sum` }));
+  send(req, res, `optouts-${family}`, await stackedChart(req, values));
+}
+
+/** A chart's JSON route and its CSV twin. */
+const paths = (chart: string) => [`/registrations/charts/${chart}.json`, `/registrations/charts/${chart}.csv`];
+
+/** Chart JSON (and CSV) of the Registrations page, behind the page's guard. */
 export const registrationChartsRouter = Router()
-  .get('/registrations/charts/created.json', access.member('registrations:read'), validate(RegistrationsChartSchema, 'query'), created)
-  .get('/registrations/charts/breakdown.json', access.member('registrations:read'), validate(RegistrationsBreakdownSchema, 'query'), breakdown);
+  .get(paths('created'), access.member('registrations:read'), validate(RegistrationsChartSchema, 'query'), created)
+  .get(paths('breakdown'), access.member('registrations:read'), validate(RegistrationsBreakdownSchema, 'query'), breakdown)
+  .get(paths('changes'), access.member('registrations:read'), validate(RegistrationsChartSchema, 'query'), changes)
+  .get(paths('optouts'), access.member('registrations:read'), validate(RegistrationsOptoutChartSchema, 'query'), optouts);

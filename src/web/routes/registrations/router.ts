@@ -3,13 +3,13 @@ import { presentPolicies, can } from '../../../policies/index.js';
 import { isTimeZone } from '../../../lib/dates.js';
 import { loadConfig, saveConfig, type RegistrationConfig } from '../../../registrations/config.js';
 import { dashboardData, EXPORT_MAX_ROWS, exportTooLarge, registrationsCsv } from '../../../registrations/dashboard.js';
-import { startReconcile, startRecompute } from '../../../registrations/metrics/reads.js';
+import { catalogueFor, startReconcile, startRecompute } from '../../../registrations/metrics/reads.js';
 import { msg } from '../../../i18n/msg.js';
 import { access } from '../../access.js';
 import { translateErrors } from '../../forms.js';
 import { parseForm, validate } from '../../middleware/validate.js';
 import { adapterFormErrors, adapterFormValues, adaptersFromForm, SERVICES } from './adapterSettings.js';
-import { registrationChartsRouter } from './charts.js';
+import { changeKinds, registrationChartsRouter } from './charts.js';
 import { filterQuery, filtersOf, type FilterInput } from './filters.js';
 import { RegistrationsDashboardSchema, RegistrationsRecomputeSchema, RegistrationsSettingsSchema } from './schema.js';
 
@@ -18,8 +18,13 @@ async function index(req: Request, res: Response) {
   const input = req.input as FilterInput & { interval: string; refresh: boolean };
   const filters = await filtersOf(req.org!.id, input);
   const data = await dashboardData(req.org!.id, filters);
+  const optoutPanels = [
+    { family: 'reason', title: req.t('Opt-outs by reason') }, { family: 'source', title: req.t('Opt-outs by source') },
+    { family: 'receiver_type', title: req.t('Opt-outs by receiver') }, { family: 'msg_type', title: req.t('Opt-outs by message type') },
+  ].map((p) => ({ ...p, rows: data.optoutTotals[p.family] ?? [] }));
+  const changes = changeKinds(req.t).map(({ kind, label }) => ({ label, count: data.changeTotals[kind] ?? 0 }));
   res.render('pages/registrations/index.njk', {
-    ...data, filters, interval: input.interval, query: filterQuery(filters, input.interval), refresh: input.refresh, asOf: new Date(),
+    ...data, changes, optoutPanels, filters, interval: input.interval, query: filterQuery(filters, input.interval), refresh: input.refresh, asOf: new Date(),
     isAdmin: can(req.actor!, 'registrations:manage'), policies: presentPolicies(req.actor!),
   });
 }
@@ -50,7 +55,10 @@ async function recompute(req: Request, res: Response) {
   const range = data.mode === 'range'
     ? { from: period.from.toISOString(), to: period.to.toISOString(), interval: data.interval }
     : { retentions: data.retentions || undefined };
-  const result = await startRecompute(req.org!.id, { names: 'all', forward: data.forward, ...range });
+  // Every metric chosen (the default) is recorded as "all".
+  const catalogue = (await catalogueFor(req.org!.id)).map((e) => e.name);
+  const names = !data.names.length || catalogue.every((n) => data.names.includes(n)) ? 'all' : data.names;
+  const result = await startRecompute(req.org!.id, { names, forward: data.forward, ...range });
   if ('error' in result) req.flash('danger', req.t('The recompute could not start: {{reason}}', { reason: result.message }));
   else req.flash(result.warning ? 'warning' : 'success', result.warning
     ? req.t('Recompute started: {{count}} evaluations. This is a large plan and will take a while.', { count: result.evaluations })

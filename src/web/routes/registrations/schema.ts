@@ -23,7 +23,12 @@ export const BREAKDOWN_FAMILIES = ['msg_type', 'receiver_type', 'language', 'sta
 export type BreakdownFamily = (typeof BREAKDOWN_FAMILIES)[number];
 export const RegistrationsBreakdownSchema = RegistrationsChartSchema.extend({ family: z.enum(BREAKDOWN_FAMILIES).catch('language').default('language') });
 
-/** The admin strip's recompute form. */
+/** The opt-out panels of spec §9.6. */
+export const OPTOUT_FAMILIES = ['reason', 'source', 'receiver_type', 'msg_type'] as const;
+export type OptoutFamily = (typeof OPTOUT_FAMILIES)[number];
+export const RegistrationsOptoutChartSchema = RegistrationsChartSchema.extend({ family: z.enum(OPTOUT_FAMILIES).catch('reason').default('reason') });
+
+/** The admin strip's recompute form: the metrics to recompute (none chosen: all). */
 export const RegistrationsRecomputeSchema = z.object({
   mode: z.enum(['range', 'retentions']),
   from: day.optional().or(z.literal('')),
@@ -31,6 +36,7 @@ export const RegistrationsRecomputeSchema = z.object({
   interval: z.enum(INTERVALS).default('1d'),
   retentions: z.string().trim().max(200).default(''),
   forward: checkbox,
+  names: multi(z.string().max(255)).pipe(z.array(z.string()).max(2000)),
 });
 
 const list = z.string().transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))

@@ -12,6 +12,17 @@ class NunjucksLexer extends EventEmitter {
   }
 }
 
+/**
+ * Finds msg("…") calls wherever they stand: the JavaScript lexer skips a call nested in another,
+ * such as t(msg('Mean')) in chart tables.
+ */
+class NestedMsgLexer extends EventEmitter {
+  extract(content) {
+    const call = /\bmsg\(\s*(["'])((?:\\.|(?!\1)[^\\])*)\1/g;
+    return [...content.matchAll(call)].map((match) => ({ key: match[2].replace(/\\(["'\\])/g, '$1') }));
+  }
+}
+
 export default {
   input: ['views/**/*.njk', 'src/**/*.ts'],
   output: 'locale/$LOCALE/$NAMESPACE.json',
@@ -28,7 +39,7 @@ export default {
   defaultValue: (locale, _namespace, key) => (locale === 'en' ? key : ''),
   lexers: {
     njk: [NunjucksLexer],
-    ts: [{ lexer: 'JavascriptLexer', functions: ['t', 'req.t', 'msg'] }],
+    ts: [{ lexer: 'JavascriptLexer', functions: ['t', 'req.t', 'msg'] }, NestedMsgLexer],
     default: [{ lexer: 'JavascriptLexer', functions: ['t', 'msg'] }],
   },
 };

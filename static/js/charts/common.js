@@ -41,7 +41,9 @@ export function renderTable(figure, table) {
   const element = document.createElement('table');
   element.className = 'table table-sm';
   const head = element.createTHead().insertRow();
-  for (const column of table.columns) head.append(Object.assign(document.createElement('th'), { textContent: column, scope: 'col' }));
+  // A column of numbers is right-aligned, its heading too, so each heading sits over its figures.
+  const numeric = table.columns.map((_, i) => table.rows.some((row) => typeof row[i] === 'number'));
+  table.columns.forEach((column, i) => head.append(Object.assign(document.createElement('th'), { textContent: column, scope: 'col', className: numeric[i] ? 'text-end' : '' })));
   const body = element.createTBody();
   const format = numberFormat();
   for (const row of table.rows) {

@@ -36,7 +36,10 @@ function box(L, position, className) {
 function drawMap(L, figure, data, boundaries) {
   const strings = figure.dataset;
   const container = figure.querySelector('.map-canvas');
-  const map = L.map(container, { scrollWheelZoom: false, attributionControl: false, fullscreenControl: true, fullscreenControlOptions: { position: 'topleft' } });
+  const map = L.map(container, { scrollWheelZoom: false, attributionControl: false, zoomControl: false });
+  // The controls' tooltips come in the page's language (Leaflet's own are English).
+  L.control.zoom({ zoomInTitle: strings.zoomIn || 'Zoom in', zoomOutTitle: strings.zoomOut || 'Zoom out' }).addTo(map);
+  new L.Control.FullScreen({ position: 'topleft', title: strings.fullscreen || 'Full screen', titleCancel: strings.fullscreenExit || 'Exit full screen' }).addTo(map);
   const features = data.boundaryIds.map((id) => boundaries.results[id]).filter(Boolean);
   const fill = (id) => {
     const entry = data.mapData[id];

@@ -13,7 +13,8 @@ export function reminderDatasets(data) {
       data: data.points.map((p) => ({ x: p.hour, y: p.share, complete: p.complete })),
       borderColor: colour(1),
       backgroundColor: colour(1),
-      pointRadius: 0,
+      // A poll run started within the hour has one point, which shows as a dot.
+      pointRadius: data.points.length > 1 ? 0 : 3,
       pointHitRadius: 4,
       borderWidth: 2,
       stepped: 'before',
@@ -59,6 +60,8 @@ export async function draw(figure) {
   const options = baseOptions();
   const percent = new Intl.NumberFormat(document.documentElement.lang, { maximumFractionDigits: 1 });
   const count = new Intl.NumberFormat(document.documentElement.lang);
+  // The series of a young poll run stops at the current hour; a message sent since still shows.
+  const hours = Math.max(1, data.points.length - 1, ...data.markers.map((m) => Math.ceil(m.hour)));
   new Chart(figure.querySelector('canvas'), {
     data: { datasets: reminderDatasets(data) },
     plugins: [markerLines],
@@ -79,7 +82,7 @@ export async function draw(figure) {
         },
       },
       scales: {
-        x: { type: 'linear', min: 0, max: data.points.length - 1, reverse: rtl, ticks: { stepSize: 24 }, title: { display: true, text: data.labels.hours } },
+        x: { type: 'linear', min: 0, max: hours, reverse: rtl, ticks: { stepSize: hours > 24 ? 24 : 1 }, title: { display: true, text: data.labels.hours } },
         y: { min: 0, max: 100, position: rtl ? 'right' : 'left', title: { display: true, text: '%' } },
       },
     },

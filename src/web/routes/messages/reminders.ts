@@ -54,5 +54,8 @@ export async function show(req: Request, res: Response) {
   const { run, regionIds } = await loadPollRunInContext(req, { covering: true });
   const [series, markers] = await Promise.all([cachedCompletionSeries(req.org!.id, run.id, regionIds), reminderMarkers(req.org!.id, run.id, regionIds)]);
   if (!series) throw new NotFoundError();
-  res.json(presentReminderEffect(series, markers, { timeZone: req.org!.timezone, language: req.language, t: req.t as (key: string, vars?: object) => string }));
+  // Hours still to come are not shown as zeros: a young poll run's series stops at the current hour.
+  const elapsed = Math.max(0, Math.floor((Date.now() - series.start.getTime()) / HOUR_MS));
+  const shown = elapsed < REMINDER_HOURS ? { ...series, complete: series.complete.slice(0, elapsed + 1) } : series;
+  res.json(presentReminderEffect(shown, markers, { timeZone: req.org!.timezone, language: req.language, t: req.t as (key: string, vars?: object) => string }));
 }

@@ -51,7 +51,9 @@ process.on('SIGTERM', () => stop(0));
 
 process.stdout.write(tracpro('migrate'));
 if (await canConnect(SIMULATOR_PORT)) fail(`port ${SIMULATOR_PORT} is in use: set SIMULATOR_PORT`);
-start('RapidPro simulator', ['bin/tracpro.js', 'simulator', '--port', String(SIMULATOR_PORT), '--seed', '42', '--workspace', `demo:${TOKEN}`, '--contacts', '5000', '--weeks', '26', '--clock', 'x60']);
+// The simulated workspace's half year of history ends today, so "last 30 days", "current month" and
+// messages sent from the demo fall among its data.
+start('RapidPro simulator', ['bin/tracpro.js', 'simulator', '--port', String(SIMULATOR_PORT), '--seed', '42', '--workspace', `demo:${TOKEN}`, '--contacts', '5000', '--weeks', '26', '--clock', 'x60', '--now', new Date().toISOString()]);
 const accounts = tracpro('demo:seed', '--api-url', `http://127.0.0.1:${SIMULATOR_PORT}`, '--api-token', TOKEN);
 start('web and worker', ['--import', 'tsx', 'src/main.ts', 'web', 'worker']);
 

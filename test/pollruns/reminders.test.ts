@@ -174,6 +174,22 @@ describe('GET /pollruns/:id/reminders.json', () => {
     expect(all.markers.map((m: { hour: number }) => m.hour)).toEqual([12, 48]);
   });
 
+  it('stops a young poll run\'s series at the current hour, or at its latest completion when RapidPro\'s clock runs ahead', async () => {
+    /** Hours shown for a poll run started at `start`, answered 5 hours and messaged 1 hour after it. */
+    const hoursShown = async (start: Date) => {
+      const s = await setup();
+      await db().pollRun.update({ where: { id: s.run.id }, data: { conductedOn: start } });
+      await db().response.updateMany({ where: { pollRunId: s.run.id, completedOn: { not: null } }, data: { completedOn: new Date(start.getTime() + 5 * HOUR) } });
+      await db().messageBatch.updateMany({ where: { orgId: s.org.id }, data: { sentAt: new Date(start.getTime() + HOUR) } });
+      const admin = await signedIn(s.org, 'admin');
+      return JSON.parse((await admin.agent.get(admin.host, `/pollruns/${s.run.id}/reminders.json?region=all`)).body).points.length - 1;
+    };
+    // Started ten hours ago: hours 0 to 10, not the hours still to come.
+    expect(await hoursShown(new Date(Date.now() - 10 * HOUR - 60_000))).toBe(10);
+    // Started "in two hours" on RapidPro's clock, answered five hours after: up to that hour.
+    expect(await hoursShown(new Date(Date.now() + 2 * HOUR))).toBe(5);
+  });
+
   it('answers 404 outside the reader\'s regions and for another org; signed out goes to sign-in', async () => {
     const s = await setup();
     const anonymous = app.agent();

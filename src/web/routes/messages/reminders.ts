@@ -54,8 +54,15 @@ export async function show(req: Request, res: Response) {
   const { run, regionIds } = await loadPollRunInContext(req, { covering: true });
   const [series, markers] = await Promise.all([cachedCompletionSeries(req.org!.id, run.id, regionIds), reminderMarkers(req.org!.id, run.id, regionIds)]);
   if (!series) throw new NotFoundError();
-  // Hours still to come are not shown as zeros: a young poll run's series stops at the current hour.
-  const elapsed = Math.max(0, Math.floor((Date.now() - series.start.getTime()) / HOUR_MS));
+  // Hours still to come are not shown as zeros: a young poll run's series stops at the current
+  // hour, or at its latest completion or message when RapidPro's clock runs ahead of ours.
+  const elapsed = Math.max(0, Math.floor((Date.now() - series.start.getTime()) / HOUR_MS), lastChangeHour(series), ...markers.map((m) => Math.floor((m.sentAt.getTime() - series.start.getTime()) / HOUR_MS)));
   const shown = elapsed < REMINDER_HOURS ? { ...series, complete: series.complete.slice(0, elapsed + 1) } : series;
   res.json(presentReminderEffect(shown, markers, { timeZone: req.org!.timezone, language: req.language, t: req.t as (key: string, vars?: object) => string }));
+}
+
+/** The last hour in which the count of complete responses grew (0 when it never did). */
+function lastChangeHour(series: CompletionSeries): number {
+  for (let h = series.complete.length - 1; h > 0; h--) if (series.complete[h]! > series.complete[h - 1]!) return h;
+  return 0;
 }

@@ -11,4 +11,4 @@ COPY . .
 RUN node scripts/vendor.js && node scripts/prismaGenerate.js
 USER node
 EXPOSE 3000
-CMD ["node", "--import", "tsx", "src/main.ts", "web"]
+CMD ["node", "--max-old-space-size=512", "--import", "tsx", "src/main.ts", "web"]

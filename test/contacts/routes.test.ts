@@ -78,6 +78,10 @@ describe('contact pages: who may see them', () => {
     expect(csv.status).toBe(200);
     expect(csv.body).toContain('Alpha North');
     expect(csv.body).not.toContain('Gamma South');
+    // The shape of every export: byte-order mark, quoted cells, CRLF; languages by name, as on the page.
+    expect(csv.body.startsWith('\ufeff"Name","URN","Region","Reporter groups","Language"')).toBe(true);
+    expect(csv.body).toContain('\r\n');
+    expect(csv.body).toContain('"English"');
 
     // The form offers North and North One only; South is an invalid choice.
     const form = await agent.get(host, '/contacts/new');
@@ -128,9 +132,9 @@ describe('contact list and export', () => {
 
     const csv = await agent.get(host, `/contacts.csv?group=${teachers.id}`);
     expect(csv.headers['content-type']).toContain('text/csv');
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\n');
-    expect(lines[0]).toBe('Name,URN,Region,Reporter groups,Language,School Name');
-    expect(lines.slice(1)).toEqual(['Jean Bosco,tel:+250788555001,North One,Teachers,eng,GS Kigali']);
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('"Name","URN","Region","Reporter groups","Language","School Name"');
+    expect(lines.slice(1)).toEqual(['"Jean Bosco","tel:+250788555001","North One","Teachers","English","GS Kigali"']);
 
     for (let i = 0; i < 26; i++) await buildContact(org, { name: `Zed ${String(i).padStart(2, '0')}`, regionId: south.id });
     const first = await agent.get(host, '/contacts?search=zed');

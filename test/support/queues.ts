@@ -10,7 +10,9 @@ export async function drainQueue(name: QueueName): Promise<void> {
   const worker = new Worker(name, dispatch, { connection: bullConnection(), prefix: queuePrefix(), autorun: true });
   try {
     const queue = getQueue(name);
-    for (let i = 0; i < 200; i++) {
+    // Test files running side by side share the run's queues: on a busy machine the jobs of
+    // several files may stand before ours, so wait up to 30 s (it returns as soon as drained).
+    for (let i = 0; i < 600; i++) {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
       if ((counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0) === 0) return;
       await new Promise((r) => setTimeout(r, 50));

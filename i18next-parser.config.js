@@ -2,26 +2,24 @@
 // `npm run i18n:extract` updates the catalogues; new keys get their English text in en and '' elsewhere.
 import EventEmitter from 'node:events';
 
-/** Finds t("…") and msg("…") calls with a literal first argument in nunjucks templates. */
-class NunjucksLexer extends EventEmitter {
-  extract(content) {
-    const keys = [];
-    const call = /\b(?:t|msg)\(\s*(["'])((?:\\.|(?!\1)[^\\])*)\1/g;
-    for (const match of content.matchAll(call)) keys.push({ key: match[2].replace(/\\(["'\\])/g, '$1') });
-    return keys;
-  }
+/**
+ * A lexer that finds calls of the given functions with a literal first argument, wherever they
+ * stand (nested calls included).
+ * @param names function names, as a regular expression alternation.
+ */
+function callLexer(names) {
+  const call = new RegExp(`\\b(?:${names})\\(\\s*(["'])((?:\\\\.|(?!\\1)[^\\\\])*)\\1`, 'g');
+  return class extends EventEmitter {
+    extract(content) {
+      return [...content.matchAll(call)].map((match) => ({ key: match[2].replace(/\\(["'\\])/g, '$1') }));
+    }
+  };
 }
 
-/**
- * Finds msg("…") calls wherever they stand: the JavaScript lexer skips a call nested in another,
- * such as t(msg('Mean')) in chart tables.
- */
-class NestedMsgLexer extends EventEmitter {
-  extract(content) {
-    const call = /\bmsg\(\s*(["'])((?:\\.|(?!\1)[^\\])*)\1/g;
-    return [...content.matchAll(call)].map((match) => ({ key: match[2].replace(/\\(["'\\])/g, '$1') }));
-  }
-}
+/** t("…") and msg("…") in nunjucks templates. */
+const NunjucksLexer = callLexer('t|msg');
+/** msg("…") in TypeScript, which the JavaScript lexer skips when nested, as in t(msg('Mean')). */
+const NestedMsgLexer = callLexer('msg');
 
 export default {
   input: ['views/**/*.njk', 'src/**/*.ts'],

@@ -145,6 +145,7 @@ describe('poll charts in Chromium', () => {
       await page.goto(url(`/polls/${poll.id}?${FILTERS}`));
       expect(await page.getAttribute('html', 'dir')).toBe(who === 'fa' ? 'rtl' : 'ltr');
       expect(await blankCanvases(page)).toEqual([]);
+      expect(await page.$$eval('figure.chart-failed', (failed) => failed.map((f) => f.getAttribute('data-chart')))).toEqual([]);
       expect(await contentOverflow(page)).toEqual([]);
       expect(await scrollsSideways(page), (await overflowingElements(page)).join(', ')).toBe(false);
       if (width === 375) {

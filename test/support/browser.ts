@@ -65,13 +65,15 @@ export async function startBrowserApp(): Promise<BrowserApp> {
 }
 
 /**
- * Saves a full-page screenshot under test-results/screenshots (git-ignored), for people to look at.
- * It asserts nothing, so a capture that stalls (a tall page on a loaded machine) is reported and
- * skipped rather than failing the test that took it.
+ * Saves a full-page screenshot under test-results/screenshots (git-ignored), for people to look at,
+ * when SCREENSHOTS=1. Off by default: a full-page capture re-lays the page out at its whole height,
+ * and on a loaded CI machine one stalled past its timeout and left the page unresponsive for the
+ * test's next step. It asserts nothing, so a capture that stalls is reported and skipped.
  * @param page the page.
  * @param name file name without extension.
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOTS !== '1') return;
   mkdirSync(SCREENSHOTS, { recursive: true });
   try {
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, timeout: 15_000 });

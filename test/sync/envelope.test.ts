@@ -5,7 +5,7 @@ import { syncFanOutTask } from '../../src/jobs/tasks/SyncFanOutTask.js';
 import { syncTask } from '../../src/jobs/tasks/SyncTask.js';
 import type { RunningSimulator } from '../../src/rapidpro/simulator/index.js';
 import { backoffMs } from '../../src/sync/backoff.js';
-import { runSync } from '../../src/sync/runSync.js';
+import { runSync, type Syncer } from '../../src/sync/runSync.js';
 import { SYNCERS } from '../../src/sync/syncers.js';
 import { buildOrg, buildUser } from '../support/factories.js';
 import { drainQueue } from '../support/queues.js';
@@ -64,7 +64,14 @@ describe('sync envelope', () => {
 
   it('never runs one (org, resource) twice at once (spec §24.33)', async () => {
     const org = await buildOrg({ apiUrl: sim.url, apiToken: TOKEN });
-    const outcomes = await Promise.all([runSync(org.id, SYNCERS.fields), runSync(org.id, SYNCERS.fields), runSync(org.id, SYNCERS.fields)]);
+    // The lease holder keeps syncing until the other two have returned, so the three overlap
+    // however slow the machine (a fast fields sync could end before a late second call began).
+    let othersReturned!: () => void;
+    const othersDone = new Promise<void>((resolve) => (othersReturned = resolve));
+    const heldOpen: Syncer = { resource: 'fields', run: async (context) => { await othersDone; await SYNCERS.fields.run(context); } };
+    let returned = 0;
+    const calls = [0, 1, 2].map(() => runSync(org.id, heldOpen).finally(() => ++returned === 2 && othersReturned()));
+    const outcomes = await Promise.all(calls);
     expect(outcomes.filter((o) => o.status === 'done')).toHaveLength(1);
     expect(outcomes.filter((o) => o.status === 'skipped' && o.reason === 'running')).toHaveLength(2);
   });

@@ -17,11 +17,19 @@ export const AdapterSettingSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-/** A metric sink: local MetricPoint rows, the HTTP metrics API, or Graphite's plaintext protocol. */
+/** A metric sink: local MetricPoint rows, the HTTP metrics API, or Graphite (plaintext protocol or AMQP). */
 export const SinkSettingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('local') }),
   z.object({ kind: z.literal('http'), url: z.url(), username: z.string().default(''), passwordSealed: z.string().optional() }),
   z.object({ kind: z.literal('graphite'), host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+  z.object({
+    kind: z.literal('amqp'),
+    /** The broker's address without its password, as the settings page shows it. */
+    url: z.url({ protocol: /^amqps?$/, hostname: /./ }),
+    /** The full address, password included, sealed with ENCRYPTION_KEY. */
+    urlSealed: z.string().min(1),
+    exchange: z.string().min(1).max(255).regex(/^[\w.-]+$/).default('graphite'),
+  }),
 ]);
 
 /** The per-org configuration of spec §2, with HelloMama's defaults. */

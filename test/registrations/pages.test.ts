@@ -127,4 +127,54 @@ describe('the Registrations page', () => {
     expect(again.sinks).toHaveLength(1);
     expect(again.sinks[0]!.kind === 'http' && openSecret(again.sinks[0]!.passwordSealed)).toBe('m-secret');
   });
+
+  it('lets admins send metrics to Graphite over AMQP, the address’s password sealed and never shown', async () => {
+    const { org, agent, host } = await signedIn('admin');
+    const base = {
+      msgTypes: 'text, audio', receiverTypes: 'mother_only', householdOnlyReceivers: 'friend_only', languages: 'eng_NG', states: 'abuja', roles: 'midwife',
+      optoutReasons: 'other', optoutSources: 'sms', lossReasons: 'miscarriage', prebirthMin: '10', prebirthMax: '42', postbirthMin: '0', postbirthMax: '52',
+      timezone: 'UTC', welcomeText: 'Hello', publicAssetBaseUrl: '', metricPrefix: 'hm', sinkLocal: 'on',
+    };
+    const amqpSink = async () => (await loadConfig(org.id)).adapters.sinks.find((s) => s.kind === 'amqp');
+    expect((await agent.get(host, '/registrations/settings')).body).toMatch(/name="sinkAmqpExchange" type="text"\s+value="graphite"/);
+    const bad = await agent.post(host, '/registrations/settings', { ...base, sinkAmqpUrl: 'https://rabbit.example.org/', sinkAmqpExchange: 'no spaces' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('id="e-sinkAmqpUrl"');
+    expect(bad.body).toContain('Enter an address starting with amqp:// or amqps://.');
+    expect(bad.body).toContain('id="e-sinkAmqpExchange"');
+    expect(await amqpSink()).toBeUndefined();
+
+    const choose = { ...base, sinkAmqpUrl: 'amqp://hm@rabbit.example.org:5672/%2f', sinkAmqpPassword: 'r-secret', sinkAmqpExchange: 'metrics' };
+    expect((await agent.post(host, '/registrations/settings', choose)).status).toBe(303);
+    expect((await loadConfig(org.id)).adapters.sinks).toMatchObject([{ kind: 'local' }, { kind: 'amqp', url: 'amqp://hm@rabbit.example.org:5672/%2f', exchange: 'metrics' }]);
+    const stored = await amqpSink();
+    expect(stored?.urlSealed).not.toContain('r-secret');
+    expect(openSecret(stored?.urlSealed)).toBe('amqp://hm:r-secret@rabbit.example.org:5672/%2f');
+    const page = (await agent.get(host, '/registrations/settings')).body;
+    expect(page).not.toContain('r-secret');
+    expect(page).toContain('value="amqp://hm@rabbit.example.org:5672/%2f"');
+    expect(page).toContain('Leave empty to keep the current password.');
+    // A form sent back with an error still says a password is stored, and shows none.
+    const again = await agent.post(host, '/registrations/settings', { ...choose, sinkAmqpPassword: '', sinkAmqpUrl: 'rabbit.example.org' });
+    expect(again.status).toBe(400);
+    expect(again.body).toContain('Leave empty to keep the current password.');
+    expect(again.body).not.toContain('r-secret');
+    // …nor a password typed into the address.
+    const typed = await agent.post(host, '/registrations/settings', { ...choose, sinkAmqpUrl: 'amqp://hm:typed-secret@rabbit.example.org/', metricPrefix: 'no spaces' });
+    expect(typed.status).toBe(400);
+    expect(typed.body).toContain('value="amqp://hm@rabbit.example.org/"');
+    expect(typed.body).not.toContain('typed-secret');
+
+    // Left empty, the password is kept for a new address; one typed into the address is taken from it; the default exchange is Graphite's.
+    expect((await agent.post(host, '/registrations/settings', { ...choose, sinkAmqpUrl: 'amqps://hm@rabbit2.example.org/', sinkAmqpPassword: '', sinkAmqpExchange: '' })).status).toBe(303);
+    expect(await amqpSink()).toMatchObject({ url: 'amqps://hm@rabbit2.example.org/', exchange: 'graphite' });
+    expect(openSecret((await amqpSink())?.urlSealed)).toBe('amqps://hm:r-secret@rabbit2.example.org/');
+    expect((await agent.post(host, '/registrations/settings', { ...choose, sinkAmqpUrl: 'amqp://other:p%40ss@rabbit.example.org/', sinkAmqpPassword: '' })).status).toBe(303);
+    expect(await amqpSink()).toMatchObject({ url: 'amqp://other@rabbit.example.org/' });
+    expect(openSecret((await amqpSink())?.urlSealed)).toBe('amqp://other:p%40ss@rabbit.example.org/');
+    expect((await agent.get(host, '/registrations/settings')).body).not.toContain('p%40ss');
+    // An emptied address drops the sink.
+    expect((await agent.post(host, '/registrations/settings', { ...choose, sinkAmqpUrl: '', sinkAmqpPassword: '' })).status).toBe(303);
+    expect((await loadConfig(org.id)).adapters.sinks).toEqual([{ kind: 'local' }]);
+  });
 });

@@ -4,7 +4,7 @@ import { HttpClient } from './httpClient.js';
 import { HttpIdentityStore, LocalIdentityStore } from './identityStore.js';
 import { HttpMessaging, LocalMessaging } from './messaging.js';
 import { HttpSender, LocalSender } from './sender.js';
-import { GraphiteSink, HttpMetricsSink, LocalSink } from './sinks.js';
+import { AmqpGraphiteSink, GraphiteSink, HttpMetricsSink, LocalSink } from './sinks.js';
 import type { Adapters, MetricSink } from './types.js';
 
 function client(setting: Extract<AdapterSetting, { kind: 'http' }>): HttpClient {
@@ -15,6 +15,7 @@ function client(setting: Extract<AdapterSetting, { kind: 'http' }>): HttpClient 
 function sink(orgId: number, setting: SinkSetting, prefix: string): MetricSink {
   if (setting.kind === 'local') return new LocalSink(orgId);
   if (setting.kind === 'graphite') return new GraphiteSink(setting.host, setting.port, prefix);
+  if (setting.kind === 'amqp') return new AmqpGraphiteSink(openSecret(setting.urlSealed), setting.exchange, prefix);
   const basic = Buffer.from(`${setting.username}:${openSecret(setting.passwordSealed)}`).toString('base64');
   return new HttpMetricsSink(new HttpClient({ baseUrl: setting.url, authorization: `Basic ${basic}` }), prefix);
 }

@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import net from 'node:net';
+import { connect, type ChannelModel } from 'amqplib';
 import { upsertLivePoints } from '../../db/metricPoints.js';
 import type { HttpClient } from './httpClient.js';
 import type { MetricSink } from './types.js';
@@ -59,4 +61,73 @@ export class GraphiteSink implements MetricSink {
       socket.on('close', (hadError) => (hadError ? undefined : resolve()));
     });
   }
+}
+
+/** How long one send to an AMQP broker may take, connecting included (as GraphiteSink's socket timeout). */
+const AMQP_TIMEOUT_MS = 10_000;
+/** How long a send waits for the broker to answer its close: an unanswered close must not hold the job. */
+const AMQP_CLOSE_MS = 2_000;
+
+/**
+ * Graphite over AMQP (spec §10.4): one message per point on a durable topic exchange, routing key =
+ * metric name, body `<value> <epochSeconds>`, persistent, `text/plain` (carbon's AMQP listener reading
+ * the name from the routing key). A send resolves only once the broker has confirmed every message and
+ * fails after AMQP_TIMEOUT_MS; it opens and closes its own connection, since the job sends rarely.
+ */
+export class AmqpGraphiteSink implements MetricSink {
+  constructor(
+    private readonly url: string,
+    private readonly exchange: string,
+    private readonly prefix: string,
+  ) {}
+
+  async send(points: Points): Promise<void> {
+    let model: ChannelModel | undefined;
+    let expired = false;
+    const work = (async () => {
+      const opened = (model = await connect(this.url, { timeout: AMQP_TIMEOUT_MS }));
+      try {
+        if (expired) return;
+        // amqplib's emitters throw an 'error' nobody listens to, which would take the worker down;
+        // a connection error rejects the send instead (a channel error rejects its own operation).
+        const failed = new Promise<never>((_, reject) => opened.on('error', reject));
+        failed.catch(() => undefined);
+        const step = <T>(promise: Promise<T>) => Promise.race([promise, failed]);
+        const channel = await step(opened.createConfirmChannel());
+        channel.on('error', () => undefined);
+        await step(channel.assertExchange(this.exchange, 'topic', { durable: true }));
+        for (const p of points) {
+          const key = `${this.prefix ? `${this.prefix}.` : ''}${p.name}`;
+          const body = Buffer.from(`${p.value} ${Math.floor(p.timestamp.getTime() / 1000)}`);
+          // false: the channel's buffer is full; let it drain rather than buffer every point.
+          if (!channel.publish(this.exchange, key, body, { persistent: true, contentType: 'text/plain' })) await step(once(channel, 'drain'));
+        }
+        await step(channel.waitForConfirms());
+      } finally {
+        await closeWithin(opened, AMQP_CLOSE_MS);
+      }
+    })();
+    work.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // Closing makes pending operations fail; a connection still opening closes once it opens.
+        expired = true;
+        if (model) void closeWithin(model, AMQP_CLOSE_MS);
+        reject(new Error('amqp graphite timeout'));
+      }, AMQP_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([work, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Closes an AMQP connection, giving up waiting after `ms` (errors ignored: it may be closed already). */
+function closeWithin(model: ChannelModel, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([model.close().catch(() => undefined), waited]).finally(() => clearTimeout(timer));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { msg } from '../../../i18n/msg.js';
-import { sealSecret, type AdapterSetting, type RegistrationConfig, type SinkSetting } from '../../../registrations/config.js';
+import { openSecret, sealSecret, type AdapterSetting, type RegistrationConfig, type SinkSetting } from '../../../registrations/config.js';
 import { checkbox } from '../../forms.js';
 
 /** The external services an org chooses a local or HTTP implementation for (spec §2 `adapters`). */
@@ -9,6 +9,8 @@ type Service = (typeof SERVICES)[number];
 
 const address = z.string().trim().max(500).refine((v) => v === '' || (URL.canParse(v) && /^https?:$/.test(new URL(v).protocol)), msg('Enter a web address starting with http:// or https://.')).default('');
 const secret = z.string().max(500).default('');
+const isAmqpUrl = (v: string) => URL.canParse(v) && /^amqps?:$/.test(new URL(v).protocol) && new URL(v).hostname !== '';
+const amqpAddress = z.string().trim().max(500).refine((v) => v === '' || isAmqpUrl(v), msg('Enter an address starting with amqp:// or amqps://.')).default('');
 
 /** The adapter fields of the settings form: per service a kind, an address and a token (blank keeps the stored one), then the sinks. */
 export const AdapterFormFields = {
@@ -19,6 +21,8 @@ export const AdapterFormFields = {
   sinkHttpUrl: address, sinkHttpUsername: z.string().trim().max(128).default(''), sinkHttpPassword: secret,
   sinkGraphiteHost: z.string().trim().max(255).regex(/^[\w.-]*$/, msg('Enter a host name or an IP address.')).default(''),
   sinkGraphitePort: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: msg('Enter a whole number.') }).int(msg('Enter a whole number.')).min(1, msg('Enter a port from 1 to 65535.')).max(65535, msg('Enter a port from 1 to 65535.')).optional()),
+  sinkAmqpUrl: amqpAddress, sinkAmqpPassword: secret,
+  sinkAmqpExchange: z.string().trim().max(255).regex(/^[\w.-]*$/, msg('Use letters, digits, dots, _ and - only.')).default(''),
 };
 type AdapterForm = z.infer<z.ZodObject<typeof AdapterFormFields>>;
 
@@ -57,7 +61,26 @@ export function adaptersFromForm(form: AdapterForm, current: RegistrationConfig[
     sinks.push({ kind: 'http', url: form.sinkHttpUrl, username: form.sinkHttpUsername, ...(passwordSealed ? { passwordSealed } : {}) });
   }
   if (form.sinkGraphiteHost && form.sinkGraphitePort !== undefined) sinks.push({ kind: 'graphite', host: form.sinkGraphiteHost, port: form.sinkGraphitePort });
+  if (form.sinkAmqpUrl) {
+    const stored = current.sinks.find((s) => s.kind === 'amqp');
+    // The password field wins, then a password typed into the address, then the stored one.
+    // URL holds the password percent-encoded, which is how amqplib reads it back.
+    const full = new URL(form.sinkAmqpUrl);
+    full.password = (form.sinkAmqpPassword && encodeURIComponent(form.sinkAmqpPassword)) || full.password || (stored ? storedAmqpPassword(stored) : '');
+    const shown = new URL(full);
+    shown.password = '';
+    sinks.push({ kind: 'amqp', url: shown.href, urlSealed: sealSecret(full.href), exchange: form.sinkAmqpExchange || 'graphite' });
+  }
   return { identityStore: service('identityStore'), messaging: service('messaging'), sender: service('sender'), sinks };
+}
+
+/** The password in a stored AMQP sink's sealed address: '' when there is none or it no longer opens (a changed ENCRYPTION_KEY). */
+function storedAmqpPassword(setting: Extract<SinkSetting, { kind: 'amqp' }>): string {
+  try {
+    return new URL(openSecret(setting.urlSealed)).password;
+  } catch {
+    return '';
+  }
 }
 
 /**
@@ -73,9 +96,27 @@ export function adapterFormValues(adapters: RegistrationConfig['adapters']): Rec
   }
   const http = adapters.sinks.find((s) => s.kind === 'http');
   const graphite = adapters.sinks.find((s) => s.kind === 'graphite');
+  const amqp = adapters.sinks.find((s) => s.kind === 'amqp');
   return {
     ...values, sinkLocal: adapters.sinks.some((s) => s.kind === 'local'),
     sinkHttpUrl: http?.url ?? '', sinkHttpUsername: http?.username ?? '', sinkHttpPasswordSet: Boolean(http?.passwordSealed),
     sinkGraphiteHost: graphite?.host ?? '', sinkGraphitePort: graphite?.port ?? '',
+    sinkAmqpUrl: amqp?.url ?? '', sinkAmqpExchange: amqp?.exchange ?? 'graphite', sinkAmqpPasswordSet: amqp ? storedAmqpPassword(amqp) !== '' : false,
   };
+}
+
+/**
+ * A submitted form, to show again with its errors: without the secrets typed into it (a password
+ * written into the AMQP address included).
+ * @param body the submitted fields.
+ * @returns the fields to show.
+ */
+export function submittedWithoutSecrets(body: Record<string, unknown>): Record<string, unknown> {
+  const shown = Object.fromEntries(Object.entries(body).filter(([key]) => !/(Token|Password)$/.test(key)));
+  if (typeof shown.sinkAmqpUrl === 'string' && URL.canParse(shown.sinkAmqpUrl)) {
+    const url = new URL(shown.sinkAmqpUrl);
+    url.password = '';
+    shown.sinkAmqpUrl = url.href;
+  }
+  return shown;
 }

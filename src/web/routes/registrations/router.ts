@@ -8,7 +8,7 @@ import { msg } from '../../../i18n/msg.js';
 import { access } from '../../access.js';
 import { translateErrors } from '../../forms.js';
 import { parseForm, validate } from '../../middleware/validate.js';
-import { adapterFormErrors, adapterFormValues, adaptersFromForm, SERVICES } from './adapterSettings.js';
+import { adapterFormErrors, submittedWithoutSecrets, adapterFormValues, adaptersFromForm, SERVICES } from './adapterSettings.js';
 import { changeKinds, registrationChartsRouter } from './charts.js';
 import { filterQuery, filtersOf, type FilterInput } from './filters.js';
 import { RegistrationsDashboardSchema, RegistrationsRecomputeSchema, RegistrationsSettingsSchema } from './schema.js';
@@ -109,7 +109,7 @@ async function updateSettings(req: Request, res: Response) {
   if (!data || Object.keys(fieldErrors).length) {
     // Secrets are never sent back; whether one is stored still shows.
     const secretsStored = Object.fromEntries(Object.entries(adapterFormValues(config.adapters)).filter(([key]) => key.endsWith('Set')));
-    const values = { ...req.body, ...secretsStored };
+    const values = { ...submittedWithoutSecrets(req.body as Record<string, unknown>), ...secretsStored };
     return res.status(400).render('pages/registrations/settings.njk', { values, errors: translateErrors(fieldErrors, req.t), ...serviceChoices(req) });
   }
   const { prebirthMin, prebirthMax, postbirthMin, postbirthMax, ...rest } = data;

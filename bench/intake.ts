@@ -1,5 +1,6 @@
 /**
- * Posts registrations to 2 web processes for 30 s (with 2 worker processes applying metrics) and
+ * Posts registrations to 2 web processes for 30 s (with 2 worker processes applying metrics), after
+ * a 5 s warm-up at the same concurrency and a pause for the workers to catch up, and
  * prints the sustained rate, p99 latency and how long the counters take to catch up, against a
  * baseline measured in the same run: the same rows inserted directly through Prisma.
  * Uses a scratch database (tracpro_bench) and its own Redis prefix.
@@ -10,6 +11,7 @@ import net from 'node:net';
 import pg from 'pg';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const base = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const url = new URL(base);
@@ -87,10 +89,10 @@ for (const port of ports) {
   }
 }
 
-async function run(send: (i: number) => Promise<void>): Promise<{ count: number; seconds: number; latencies: number[] }> {
+async function run(send: (i: number) => Promise<void>, seconds = SECONDS): Promise<{ count: number; seconds: number; latencies: number[] }> {
   const latencies: number[] = [];
   let next = 0;
-  const deadline = performance.now() + SECONDS * 1000;
+  const deadline = performance.now() + seconds * 1000;
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (performance.now() < deadline) {
@@ -102,42 +104,53 @@ async function run(send: (i: number) => Promise<void>): Promise<{ count: number;
   }));
   return { count: latencies.length, seconds: (performance.now() - t0) / 1000, latencies };
 }
+/** Waits until every registration is counted and the live counters equal the database's; false on timeout. */
+async function waitForCounters(timeoutMs: number): Promise<boolean> {
+  if (!WORKERS) return false;
+  for (let waited = 0; waited < timeoutMs; waited += 250) {
+    const pending = await orgDb(org.id).registration.count({ where: { metricsAppliedAt: null } });
+    if (!pending) {
+      const expected = await expectedCounters(org.id, ['registrations.created.total.last', 'registrations.language.eng_NG.total.last', 'registrations.unique_operators.sum']);
+      const live = await readCounters(org.id, Object.keys(expected));
+      if (JSON.stringify(live) === JSON.stringify(expected)) return true;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
 const quantile = (l: number[], q: number) => [...l].sort((a, b) => a - b)[Math.floor(l.length * q)] ?? 0;
 const p99 = (l: number[]) => quantile(l, 0.99);
 
-// Warm-up: JIT, connection pools, token look-up paths.
-for (let i = 0; i < 200; i++) await post(ports[i % 2]!, JSON.stringify({ stage: 'prebirth', motherId: mother(i), data: data(i) }));
-
 let failures = 0;
-const intake = await run(async (i) => {
-  const status = await post(ports[i % 2]!, JSON.stringify({ stage: 'prebirth', motherId: mother(i), data: data(i) }));
+let firstMother = 0;
+const postRegistration = async (i: number) => {
+  const n = firstMother + i;
+  const status = await post(ports[n % 2]!, JSON.stringify({ stage: 'prebirth', motherId: mother(n), data: data(n) }));
   if (status !== 201) failures++;
-});
+};
+
+// Warm-up at full concurrency (JIT, connection pools, token look-up, the workers' paths), then a
+// pause until the workers have caught up, so the measured period starts from a steady state.
+const warmUp = await run(postRegistration, WARMUP_SECONDS);
+firstMother = warmUp.count;
+await waitForCounters(120_000);
+
+const intake = await run(postRegistration);
 const lastRequest = performance.now();
-let caughtUp = Number.NaN;
-for (let waited = 0; waited < 180_000; waited += 250) {
-  const pending = await orgDb(org.id).registration.count({ where: { metricsAppliedAt: null } });
-  if (!pending) {
-    const expected = await expectedCounters(org.id, ['registrations.created.total.last', 'registrations.language.eng_NG.total.last', 'registrations.unique_operators.sum']);
-    const live = await readCounters(org.id, Object.keys(expected));
-    if (JSON.stringify(live) === JSON.stringify(expected)) {
-      caughtUp = (performance.now() - lastRequest) / 1000;
-      break;
-    }
-  }
-  await new Promise((r) => setTimeout(r, 250));
-}
+const caughtUp = (await waitForCounters(180_000)) ? (performance.now() - lastRequest) / 1000 : Number.NaN;
 for (const child of children) child.kill('SIGTERM');
 
-// Baseline: the same rows, inserted directly with the same concurrency.
+// Baseline: the same rows, inserted directly with the same concurrency, after the same warm-up.
 const scoped = orgDb(org.id);
-const baseline = await run(async (i) => {
+const insertDirect = async (i: number) => {
   const d = data(i);
   await scoped.registration.create({
     data: { orgId: org.id, sourceId: source.id, stage: 'prebirth', motherId: mother(i), data: d, validationStatus: 'valid', regType: 'hw_pre', pregWeek: 20,
       invalidReasons: [], operatorId: d.operator_id, receiverId: d.receiver_id, msgType: 'text', msgReceiver: 'mother_only', language: d.language, createdBy: 'bench', updatedBy: 'bench', metricsAppliedAt: new Date() },
   });
-});
+};
+await run(insertDirect, WARMUP_SECONDS);
+const baseline = await run(insertDirect);
 
 const rate = intake.count / intake.seconds;
 const baseRate = baseline.count / baseline.seconds;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUEUE_NAMES, type QueueName } from './jobs/queueNames.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -39,6 +40,13 @@ export const EnvSchema = z
     LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+    /** The queues a worker process consumes, comma-separated (all by default): dedicated workers per queue when scaling out. */
+    WORKER_QUEUES: z.string().default(QUEUE_NAMES.join(',')).transform((v, ctx) => {
+      const names = v.split(',').map((q) => q.trim()).filter(Boolean);
+      const unknown = names.filter((q) => !(QUEUE_NAMES as readonly string[]).includes(q));
+      if (unknown.length || !names.length) ctx.addIssue({ code: 'custom', message: `must list queues among ${QUEUE_NAMES.join(', ')}` });
+      return names as QueueName[];
+    }),
     /** CPU priority (nice, 0–19) of a process that runs only the worker role: background work yields to web requests on a shared machine. */
     WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
     /** BullMQ job lock: a job of a killed worker is taken up again after about this long. */

@@ -30,7 +30,7 @@ async function main(roles: string[]) {
 
   if (roles.includes('worker')) {
     if (!roles.includes('web')) lowerPriority(config.WORKER_NICE, logger);
-    workers = startWorkers(logger);
+    workers = startWorkers(logger, config.WORKER_QUEUES);
     if (!config.DISABLE_SCHEDULES) logger.info({ schedules: await registerSchedules() }, 'job schedulers registered');
   }
   if (roles.includes('web')) {

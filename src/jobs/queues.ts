@@ -2,9 +2,9 @@ import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { env } from '../env.js';
 
-/** Every queue. A queue groups tasks that share a worker pool and concurrency. */
-export const QUEUE_NAMES = ['default', 'mail', 'sync', 'registrations', 'metrics'] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
+import { QUEUE_NAMES, type QueueName } from './queueNames.js';
+
+export { QUEUE_NAMES, type QueueName };
 
 const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 3,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { insertOutboundMessages, insertRegistrations, insertSubscriptionRequests, insertSubscriptions } from '../../src/db/registrations.js';
 import type { Registration } from '../../src/generated/prisma/client.js';
-import { LIVE_BUCKET_SECONDS, LocalSink } from '../../src/registrations/adapters/sinks.js';
+import { hourlyPoints, LIVE_BUCKET_SECONDS, LocalSink } from '../../src/registrations/adapters/sinks.js';
 import { orgDb } from '../../src/tenancy/orgDb.js';
 import { buildSource, MOTHER, prebirthData } from './support.js';
 
@@ -57,5 +57,18 @@ describe('intake bulk writes (src/db modules)', () => {
     await insertOutboundMessages(org.id, [{ toIdentity: MOTHER, toAddr: null, content: 'Welcome', metadata: {}, adapter: 'local', status: 'logged' }]);
     expect(await orgDb(org.id).outboundMessage.findMany({ select: { toIdentity: true, content: true, status: true } })).toEqual([{ toIdentity: MOTHER, content: 'Welcome', status: 'logged' }]);
     expect([await orgDb(other.org.id).subscriptionRequest.count(), await orgDb(other.org.id).subscription.count(), await orgDb(other.org.id).outboundMessage.count()]).toEqual([0, 0, 0]);
+  });
+
+  it('folds points into one per metric and hour before they are queued for the local sink', () => {
+    const hour = Date.parse('2026-01-05T10:00:00Z');
+    const points: [string, number, number][] = [
+      ['registrations.created.sum', 1, hour + 5_000], ['registrations.created.total.last', 41, hour + 5_000],
+      ['registrations.created.sum', 1, hour + 9_000], ['registrations.created.total.last', 42, hour + 9_000],
+      ['registrations.created.sum', 1, hour + 3_600_000], ['registrations.created.total.last', 43, hour + 3_600_000],
+    ];
+    expect(hourlyPoints(points)).toEqual([
+      ['registrations.created.sum', 2, hour], ['registrations.created.total.last', 42, hour],
+      ['registrations.created.sum', 1, hour + 3_600_000], ['registrations.created.total.last', 43, hour + 3_600_000],
+    ]);
   });
 });

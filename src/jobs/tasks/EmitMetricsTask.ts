@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { adaptersFor } from '../../registrations/adapters/index.js';
+import { hourlyPoints } from '../../registrations/adapters/sinks.js';
 import { loadConfig } from '../../registrations/config.js';
 import type { EmittedPoint } from '../../registrations/metrics/applier.js';
 import { Task } from '../Task.js';
@@ -28,7 +29,8 @@ class EmitMetricsTask extends Task<typeof EmitMetricsSchema> {
    */
   async emit(orgId: number, points: EmittedPoint[]): Promise<void> {
     const config = await loadConfig(orgId);
-    await Promise.all(config.adapters.sinks.map((_, sink) => this.schedule({ orgId, sink, points })));
+    // The local sink keeps hourly values only; the others get every event's point.
+    await Promise.all(config.adapters.sinks.map((setting, sink) => this.schedule({ orgId, sink, points: setting.kind === 'local' ? hourlyPoints(points) : points })));
   }
 
   async perform({ orgId, sink, points }: z.infer<typeof EmitMetricsSchema>) {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { connect, type ChannelModel } from 'amqplib';
 import { upsertLivePoints } from '../../db/metricPoints.js';
+import type { EmittedPoint } from '../metrics/applier.js';
 import type { HttpClient } from './httpClient.js';
 import type { MetricSink } from './types.js';
 
@@ -11,24 +12,32 @@ type Points = Parameters<MetricSink['send']>[0];
 export const LIVE_BUCKET_SECONDS = 3600;
 
 /**
- * Writes MetricPoint rows with origin `live` per hour (spec §10.4 local sink): sums add up,
- * totals keep the highest value seen (they only grow, and jobs may run out of order).
+ * Folds points into one per metric and hour, as the local sink stores them: sums add up, totals
+ * keep the highest value seen (they only grow, and jobs may run out of order). Folding before a
+ * job is queued keeps a batch of 500 registrations from carrying thousands of points through Redis.
+ * @param points name, value, epoch milliseconds.
+ * @returns the hourly points, each at its hour's start.
  */
+export function hourlyPoints(points: EmittedPoint[]): EmittedPoint[] {
+  const buckets = new Map<string, EmittedPoint>();
+  for (const [name, value, time] of points) {
+    const hour = Math.floor(time / 1000 / LIVE_BUCKET_SECONDS) * LIVE_BUCKET_SECONDS * 1000;
+    const key = `${name}|${hour}`;
+    const entry = buckets.get(key);
+    if (!entry) buckets.set(key, [name, value, hour]);
+    else entry[1] = name.endsWith('.total.last') ? Math.max(entry[1], value) : entry[1] + value;
+  }
+  return [...buckets.values()];
+}
+
+/** Writes MetricPoint rows with origin `live` per hour (spec §10.4 local sink), in one statement. */
 export class LocalSink implements MetricSink {
   constructor(private readonly orgId: number) {}
 
   async send(points: Points) {
-    const buckets = new Map<string, { name: string; bucketStart: Date; value: number; total: boolean }>();
-    for (const point of points) {
-      const bucketStart = new Date(Math.floor(point.timestamp.getTime() / 1000 / LIVE_BUCKET_SECONDS) * LIVE_BUCKET_SECONDS * 1000);
-      const key = `${point.name}|${bucketStart.getTime()}`;
-      const total = point.name.endsWith('.total.last');
-      const entry = buckets.get(key) ?? { name: point.name, bucketStart, value: 0, total };
-      entry.value = total ? Math.max(entry.value, point.value) : entry.value + point.value;
-      buckets.set(key, entry);
-    }
-    // One statement for the batch: a bucket owned by a recompute is left alone, totals never go down.
-    await upsertLivePoints(this.orgId, LIVE_BUCKET_SECONDS, [...buckets.values()]);
+    const hourly = hourlyPoints(points.map((p) => [p.name, p.value, p.timestamp.getTime()]));
+    // A bucket owned by a recompute is left alone, totals never go down.
+    await upsertLivePoints(this.orgId, LIVE_BUCKET_SECONDS, hourly.map(([name, value, time]) => ({ name, bucketStart: new Date(time), value, total: name.endsWith('.total.last') })));
   }
 }
 

@@ -60,6 +60,13 @@ const freePort = () => new Promise<number>((resolve) => {
   });
 });
 const children: ChildProcess[] = [];
+// Interrupted (Ctrl-C, a timeout), the bench takes its web and worker processes down with it.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const child of children) child.kill('SIGTERM');
+    process.exit(130);
+  });
+}
 // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") are passed to every child, for profiling.
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 // Worker processes lower their own CPU priority (WORKER_NICE, default 10), as in production.

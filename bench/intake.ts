@@ -60,10 +60,11 @@ const freePort = () => new Promise<number>((resolve) => {
   });
 });
 const children: ChildProcess[] = [];
+const stopChildren = () => children.forEach((child) => child.kill('SIGTERM'));
 // Interrupted (Ctrl-C, a timeout), the bench takes its web and worker processes down with it.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    for (const child of children) child.kill('SIGTERM');
+    stopChildren();
     process.exit(130);
   });
 }
@@ -196,7 +197,7 @@ const capacity = await intakePhase((send) => run(send));
 // baseline rate, each timed from when it was due, so a stall delays every request behind it.
 const goalRate = Math.round(baseRate / 2);
 const paced = await intakePhase((send) => runAt(send, goalRate));
-for (const child of children) child.kill('SIGTERM');
+stopChildren();
 
 const rate = (p: Phase) => p.count / p.seconds;
 const line = (p: Phase) => `p50 ${quantile(p.latencies, 0.5).toFixed(1)} ms, p99 ${p99(p.latencies).toFixed(1)} ms`;

@@ -37,7 +37,7 @@ export class LocalSink implements MetricSink {
   async send(points: Points) {
     const hourly = hourlyPoints(points.map((p) => [p.name, p.value, p.timestamp.getTime()]));
     // A bucket owned by a recompute is left alone, totals never go down.
-    await upsertLivePoints(this.orgId, LIVE_BUCKET_SECONDS, hourly.map(([name, value, time]) => ({ name, bucketStart: new Date(time), value, total: name.endsWith('.total.last') })));
+    await upsertLivePoints(this.orgId, LIVE_BUCKET_SECONDS, hourly.map(([name, value, time]) => ({ name, bucketStart: new Date(time), value })));
   }
 }
 

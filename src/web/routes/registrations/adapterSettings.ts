@@ -7,10 +7,19 @@ import { checkbox } from '../../forms.js';
 export const SERVICES = ['identityStore', 'messaging', 'sender'] as const;
 type Service = (typeof SERVICES)[number];
 
-const address = z.string().trim().max(500).refine((v) => v === '' || (URL.canParse(v) && /^https?:$/.test(new URL(v).protocol)), msg('Enter a web address starting with http:// or https://.')).default('');
+/** An optional address field: empty, or a URL with a host whose scheme `protocol` matches (e.g. /^https?:$/). */
+const addressField = (protocol: RegExp, message: string) =>
+  z.string().trim().max(500).refine((v) => v === '' || (URL.canParse(v) && protocol.test(new URL(v).protocol) && new URL(v).hostname !== ''), message).default('');
+const address = addressField(/^https?:$/, msg('Enter a web address starting with http:// or https://.'));
+const amqpAddress = addressField(/^amqps?:$/, msg('Enter an address starting with amqp:// or amqps://.'));
 const secret = z.string().max(500).default('');
-const isAmqpUrl = (v: string) => URL.canParse(v) && /^amqps?:$/.test(new URL(v).protocol) && new URL(v).hostname !== '';
-const amqpAddress = z.string().trim().max(500).refine((v) => v === '' || isAmqpUrl(v), msg('Enter an address starting with amqp:// or amqps://.')).default('');
+
+/** An address without the password written into it. */
+function withoutPassword(address: string): string {
+  const url = new URL(address);
+  url.password = '';
+  return url.href;
+}
 
 /** The adapter fields of the settings form: per service a kind, an address and a token (blank keeps the stored one), then the sinks. */
 export const AdapterFormFields = {
@@ -67,9 +76,7 @@ export function adaptersFromForm(form: AdapterForm, current: RegistrationConfig[
     // URL holds the password percent-encoded, which is how amqplib reads it back.
     const full = new URL(form.sinkAmqpUrl);
     full.password = (form.sinkAmqpPassword && encodeURIComponent(form.sinkAmqpPassword)) || full.password || (stored ? storedAmqpPassword(stored) : '');
-    const shown = new URL(full);
-    shown.password = '';
-    sinks.push({ kind: 'amqp', url: shown.href, urlSealed: sealSecret(full.href), exchange: form.sinkAmqpExchange || 'graphite' });
+    sinks.push({ kind: 'amqp', url: withoutPassword(full.href), urlSealed: sealSecret(full.href), exchange: form.sinkAmqpExchange || 'graphite' });
   }
   return { identityStore: service('identityStore'), messaging: service('messaging'), sender: service('sender'), sinks };
 }
@@ -113,10 +120,6 @@ export function adapterFormValues(adapters: RegistrationConfig['adapters']): Rec
  */
 export function submittedWithoutSecrets(body: Record<string, unknown>): Record<string, unknown> {
   const shown = Object.fromEntries(Object.entries(body).filter(([key]) => !/(Token|Password)$/.test(key)));
-  if (typeof shown.sinkAmqpUrl === 'string' && URL.canParse(shown.sinkAmqpUrl)) {
-    const url = new URL(shown.sinkAmqpUrl);
-    url.password = '';
-    shown.sinkAmqpUrl = url.href;
-  }
+  if (typeof shown.sinkAmqpUrl === 'string' && URL.canParse(shown.sinkAmqpUrl)) shown.sinkAmqpUrl = withoutPassword(shown.sinkAmqpUrl);
   return shown;
 }

@@ -8,7 +8,7 @@ import { msg } from '../../../i18n/msg.js';
 import { access } from '../../access.js';
 import { translateErrors } from '../../forms.js';
 import { parseForm, validate } from '../../middleware/validate.js';
-import { adapterFormErrors, submittedWithoutSecrets, adapterFormValues, adaptersFromForm, SERVICES } from './adapterSettings.js';
+import { adapterFormErrors, adapterFormValues, adaptersFromForm, SERVICES, submittedWithoutSecrets } from './adapterSettings.js';
 import { changeKinds, registrationChartsRouter } from './charts.js';
 import { filterQuery, filtersOf, type FilterInput } from './filters.js';
 import { RegistrationsDashboardSchema, RegistrationsRecomputeSchema, RegistrationsSettingsSchema } from './schema.js';

@@ -7,6 +7,7 @@
  * Uses a scratch database (tracpro_bench) and its own Redis prefix.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import pg from 'pg';
@@ -34,7 +35,7 @@ const { createSource, issueToken } = await import('../src/registrations/commands
 const { orgDb } = await import('../src/tenancy/orgDb.js');
 const { readCounters } = await import('../src/registrations/metrics/applier.js');
 const { expectedCounters } = await import('../src/registrations/metrics/reconciler.js');
-const { closeDb } = await import('../src/db/client.js');
+const { closeDb, db } = await import('../src/db/client.js');
 const { closeRedis } = await import('../src/db/redis.js');
 const { closeQueues } = await import('../src/jobs/queues.js');
 
@@ -86,7 +87,8 @@ const post = (port: number, body: string) => new Promise<number>((resolve, rejec
     res.resume();
     res.on('end', () => resolve(res.statusCode ?? 0));
   });
-  req.on('error', reject);
+  // A kept-alive socket the server closed just as it was reused: the request never reached it, so send it again (as Node's docs advise).
+  req.on('error', (error: NodeJS.ErrnoException) => (req.reusedSocket && error.code === 'ECONNRESET' ? post(port, body).then(resolve, reject) : reject(error)));
   req.end(body);
 });
 for (const port of ports) {
@@ -119,6 +121,8 @@ async function run(send: (i: number) => Promise<void>, seconds = SECONDS): Promi
   }));
   return { count: latencies.length, seconds: (performance.now() - t0) / 1000, latencies };
 }
+// BENCH_TRACE=<file> writes each paced request's due time (epoch ms) and latency, to see when the slow ones were due.
+const trace: [due: number, latency: number][] = [];
 /** Sends `perSecond` requests a second for SECONDS on a fixed schedule, whatever the answers' pace; latency counts from when a request was due. */
 async function runAt(send: (i: number) => Promise<void>, perSecond: number, seconds = SECONDS): Promise<Phase> {
   const latencies: number[] = [];
@@ -129,7 +133,10 @@ async function runAt(send: (i: number) => Promise<void>, perSecond: number, seco
     const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * perSecond) + 1);
     for (; sent < due; sent++) {
       const scheduled = t0 + (sent / perSecond) * 1000;
-      inFlight.push(send(sent).then(() => void latencies.push(performance.now() - scheduled)));
+      inFlight.push(send(sent).then(() => {
+        latencies.push(performance.now() - scheduled);
+        trace.push([performance.timeOrigin + scheduled, performance.now() - scheduled]);
+      }));
     }
   }
   await Promise.all(inFlight);
@@ -172,9 +179,21 @@ async function intakePhase(phase: (send: (i: number) => Promise<void>) => Promis
   return { ...result, caughtUp };
 }
 
+// A deployment's Postgres runs autovacuum, which keeps the planner's statistics of these tables
+// current. A server with it turned off (test machines often are) would go on planning them as the
+// empty tables they were at the start, with plans no deployment sees: the bench then analyzes them
+// once, after the warm-up.
+const autovacuum = await db().$queryRawUnsafe<{ autovacuum: string }[]>('SHOW autovacuum');
+const analyze = async () => {
+  if (autovacuum[0]?.autovacuum !== 'off') return;
+  await db().$executeRawUnsafe('ANALYZE');
+  progress('autovacuum is off on this server: analyzed the tables after the warm-up, as autovacuum would have');
+};
+
 // Warm-up at full concurrency (JIT, connection pools, token look-up, the workers' paths), then a
 // pause until the workers have caught up, so each measured phase starts from a steady state.
 await intakePhase((send) => run(send, WARMUP_SECONDS));
+await analyze();
 
 // Baseline: the same rows inserted directly through Prisma with the same concurrency, after the same warm-up.
 const scoped = orgDb(baselineOrg.id);
@@ -207,6 +226,7 @@ console.log(`capacity: ${capacity.count} registrations in ${capacity.seconds.toF
 console.log(`at goal:  ${paced.count} registrations at ${goalRate}/s (half the baseline) sustained ${rate(paced).toFixed(0)}/s, ${line(paced)}, timed from when each was due`);
 console.log(`ratio:    ${(rate(capacity) / baseRate).toFixed(2)}× the baseline (goal ≥ 0.5×); p99 at ${goalRate}/s ${p99(paced.latencies).toFixed(1)} ms (goal < 50 ms); ${failures} failures`);
 console.log(`counters: exact ${caught(capacity)} after the capacity run's last request, ${caught(paced)} after the paced run's (goal ≤ 60 s)`);
+if (process.env.BENCH_TRACE) writeFileSync(process.env.BENCH_TRACE, trace.map(([due, latency]) => `${due.toFixed(1)} ${latency.toFixed(1)}`).join('\n'));
 agent.destroy();
 await Promise.allSettled([closeDb(), closeRedis(), closeQueues()]);
 process.exit(0);

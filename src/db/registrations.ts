@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OutboundMessage, Registration, Subscription, SubscriptionRequest } from '../generated/prisma/client.js';
+import type { OutboundMessage, Prisma, Registration, Subscription, SubscriptionRequest } from '../generated/prisma/client.js';
 import { pgPool } from './pool.js';
 
 /** A registration as intake stores it: everything but the columns later steps fill in. */
@@ -38,6 +38,27 @@ export async function insertRegistrations(orgId: number, rows: NewRegistration[]
     column((r) => r.followupStatus), column((r) => r.createdBy), column((r) => r.createdAt),
   ]);
   return rows.map((r) => ({ ...r, orgId, operatorState: null, operatorRole: null, metricsAppliedAt: null, followupError: null, updatedAt: r.createdAt, updatedBy: r.createdBy }));
+}
+
+/**
+ * Marks registrations applied to the metrics and stores the operator snapshot each was counted with,
+ * in one statement: one new row version each, where a snapshot written first and a mark after made two.
+ * @param tx the applying transaction.
+ * @param orgId the org.
+ * @param rows each registration with its snapshot.
+ * @param now the mark.
+ * @returns the ids marked (those not applied already).
+ */
+export async function markRegistrationsApplied(tx: Pick<Prisma.TransactionClient, '$queryRaw'>, orgId: number, rows: Pick<Registration, 'id' | 'operatorState' | 'operatorRole'>[], now: Date): Promise<string[]> {
+  if (!rows.length) return [];
+  const [ids, states, roles] = [rows.map((r) => r.id), rows.map((r) => r.operatorState), rows.map((r) => r.operatorRole)];
+  const marked = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE registrations AS r
+    SET metrics_applied_at = ${now}, updated_at = ${now}, operator_checked_at = COALESCE(r.operator_checked_at, ${now}), operator_state = v.state, operator_role = v.role
+    FROM unnest(${ids}::uuid[], ${states}::text[], ${roles}::text[]) AS v(id, state, role)
+    WHERE r.org_id = ${orgId} AND r.id = v.id AND r.metrics_applied_at IS NULL
+    RETURNING r.id`;
+  return marked.map((r) => r.id);
 }
 
 type Column = readonly [name: string, type: string];

@@ -9,7 +9,8 @@ import { parseRetentions, retentionBuckets } from '../../src/registrations/metri
 import { computeMetric } from '../../src/registrations/metrics/generator.js';
 import { metricKeys } from '../../src/registrations/metrics/keys.js';
 import { parseMetricName } from '../../src/registrations/metrics/names.js';
-import { readCounters } from '../../src/registrations/metrics/applier.js';
+import { applyPendingMetrics, BATCH_LIMIT, readCounters } from '../../src/registrations/metrics/applier.js';
+import { lookUpPendingOperators, SNAPSHOT_ATTEMPTS } from '../../src/registrations/metrics/operatorSnapshot.js';
 import { reconcileCounters, expectedCounters } from '../../src/registrations/metrics/reconciler.js';
 import { startRecompute } from '../../src/registrations/metrics/reads.js';
 import { computeBuckets, readSeries } from '../../src/registrations/metrics/series.js';
@@ -66,6 +67,31 @@ describe('live metrics (spec §8.5, §12 examples 6, 7, 9, 10)', () => {
     });
     await expect.poll(() => emitted(org.id, 'registrations.state.abuja.sum'), { timeout: 5000 }).toEqual([1]);
     expect(emitted(org.id, 'registrations.role.midwife.sum')).toEqual([1]);
+  });
+
+  it('a dead Identity Store holds back only its registration, and after the last attempt it counts without state and role', async () => {
+    const { org, source } = await buildSource();
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as net.AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    await saveConfig(org.id, { adapters: { identityStore: { kind: 'http', url: `http://127.0.0.1:${port}/` }, sinks: [] } });
+    const withOperator = await createRegistration(org.id, source, { stage: 'prebirth', motherId: MOTHER, data: prebirthData() }, 'test');
+    await createRegistration(org.id, source, { stage: 'prebirth', motherId: FRIEND, data: prebirthData({ operator_id: undefined }) }, 'test');
+
+    expect(await lookUpPendingOperators(org.id, BATCH_LIMIT)).toBe(false);
+    const first = await applyPendingMetrics(org.id);
+    expect(first).toMatchObject({ locked: true, more: false });
+    expect(first.applied.map((e) => e.rowId)).not.toContain(withOperator.id);
+    expect(await readCounters(org.id, ['registrations.created.total.last'])).toEqual({ 'registrations.created.total.last': 1 });
+
+    for (let attempt = 2; attempt < SNAPSHOT_ATTEMPTS; attempt++) expect(await lookUpPendingOperators(org.id, BATCH_LIMIT)).toBe(false);
+    expect(await lookUpPendingOperators(org.id, BATCH_LIMIT)).toBe(true);
+    expect((await applyPendingMetrics(org.id)).applied.map((e) => e.rowId)).toEqual([withOperator.id]);
+    expect(await orgDb(org.id).registration.findFirst({ where: { id: withOperator.id } })).toMatchObject({ operatorState: null, operatorRole: null, metricsAppliedAt: expect.any(Date) });
+    expect(await readCounters(org.id, ['registrations.created.total.last', 'registrations.unique_operators.sum'])).toEqual({
+      'registrations.created.total.last': 2, 'registrations.unique_operators.sum': 1,
+    });
   });
 
   it('9–10: an attributed opt-out feeds the opt-out metrics; one without a registration is stored and counts nothing', async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { slotJob } from '../../registrations/jobSlots.js';
 import { applyPendingMetrics, BATCH_LIMIT } from '../../registrations/metrics/applier.js';
-import { snapshotOperator, snapshotPendingOperators } from '../../registrations/metrics/operatorSnapshot.js';
+import { lookUpOperator, lookUpPendingOperators } from '../../registrations/metrics/operatorSnapshot.js';
 import { orgDb } from '../../tenancy/orgDb.js';
 import { Task } from '../Task.js';
 import { emitMetricsTask } from './EmitMetricsTask.js';
@@ -27,7 +27,7 @@ async function alreadyApplied({ orgId, kind, rowId }: Payload): Promise<boolean>
 }
 
 /**
- * Applies events to the live counters (spec §8.5, queue `metrics`): snapshots operators, then
+ * Applies events to the live counters (spec §8.5, queue `metrics`): looks up operators, then
  * applies a batch of up to 500 of the org's pending events under the org lock. Intake queues one
  * such job per org and slot (not per registration); a change or an opt-out queues its own, which
  * most often finds its event already applied by another job's batch and stops after one read.
@@ -42,11 +42,11 @@ class ApplyMetricsTask extends Task<typeof ApplyMetricsSchema> {
     let retry = false;
     if (payload.kind && payload.rowId) {
       if (await alreadyApplied(payload)) return { applied: 0 };
-      if (payload.kind === 'registration' && !(await snapshotOperator(payload.orgId, payload.rowId))) throw new Error('operator look-up failed; retrying');
+      if (payload.kind === 'registration' && !(await lookUpOperator(payload.orgId, payload.rowId))) throw new Error('operator look-up failed; retrying');
     } else {
       // The org's pending registrations, the oldest batch: their operators are looked up before the
       // lock. Those whose look-up failed wait for the retry; the others are counted now.
-      retry = (await snapshotPendingOperators(payload.orgId, { limit: BATCH_LIMIT, lookUp: true })).retry;
+      retry = !(await lookUpPendingOperators(payload.orgId, BATCH_LIMIT));
     }
     const { locked, applied, points, more } = await applyPendingMetrics(payload.orgId, 0);
     if (!locked) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { db } from '../../db/client.js';
-import { snapshotOperator } from '../../registrations/metrics/operatorSnapshot.js';
+import { lookUpOperator } from '../../registrations/metrics/operatorSnapshot.js';
 import { orgDb } from '../../tenancy/orgDb.js';
 import { Task } from '../Task.js';
 import { applyMetricsTask } from './ApplyMetricsTask.js';
@@ -25,7 +25,7 @@ class SweepMetricsTask extends Task<typeof SweepMetricsSchema> {
       const scoped = orgDb(orgId);
       const stale = { metricsAppliedAt: null, createdAt: { lt: before } };
       const unchecked = await scoped.registration.findMany({ where: { ...stale, operatorCheckedAt: null }, select: { id: true }, take: 100 });
-      for (const row of unchecked) await snapshotOperator(orgId, row.id);
+      for (const row of unchecked) await lookUpOperator(orgId, row.id);
       const pending = (await scoped.registration.count({ where: stale })) + (await scoped.registrationChange.count({ where: stale }))
         + (await scoped.optoutEvent.count({ where: { metricsAppliedAt: null, receivedAt: { lt: before } } }));
       if (!pending) continue;

@@ -1,4 +1,5 @@
 import { redis } from '../../db/redis.js';
+import { markRegistrationsApplied } from '../../db/registrations.js';
 import { orgDb } from '../../tenancy/orgDb.js';
 import { loadConfig } from '../config.js';
 import { changeEvent, EVENT_COLUMNS, optoutEvent, registrationEvent, type MetricEvent } from './events.js';
@@ -7,7 +8,7 @@ import { metricKeys, UNIQUE_OPERATORS } from './keys.js';
 import { tryWithMetricsLock } from './lock.js';
 import { parseMetricName } from './names.js';
 import { OptoutRecord } from './optoutRecord.js';
-import { snapshotPendingOperators } from './operatorSnapshot.js';
+import { snapshotsFromCache, type Snapshot } from './operatorSnapshot.js';
 
 /** Events applied under one hold of the org lock (decision 9). */
 export const BATCH_LIMIT = 500;
@@ -71,25 +72,51 @@ export async function seedOperators(orgId: number): Promise<number> {
   return operators.length;
 }
 
-async function pendingEvents(orgId: number, limit = BATCH_LIMIT): Promise<MetricEvent[]> {
+/** A batch of pending events, oldest first, with what the registrations among them are counted with. */
+interface PendingBatch {
+  events: MetricEvent[];
+  /** Registration id → the operator snapshot its event used, stored with its mark. */
+  snapshots: Map<string, Snapshot>;
+  /** Pending registrations left out: their operator is neither snapshotted nor cached yet. */
+  waiting: string[];
+  /** Whether the read was full (more may wait behind it). */
+  full: boolean;
+}
+
+async function pendingBatch(orgId: number, limit = BATCH_LIMIT): Promise<PendingBatch> {
   const scoped = orgDb(orgId);
   const config = await loadConfig(orgId);
-  const registrations = await scoped.registration.findMany({
-    where: { metricsAppliedAt: null, operatorCheckedAt: { not: null } },
+  const rows = await scoped.registration.findMany({
+    where: { metricsAppliedAt: null },
     orderBy: { createdAt: 'asc' },
     take: limit,
-    select: { ...EVENT_COLUMNS, source: { select: { slug: true } } },
+    select: { ...EVENT_COLUMNS, operatorCheckedAt: true, source: { select: { slug: true } } },
   });
-  const changes = registrations.length < limit
-    ? await scoped.registrationChange.findMany({ where: { metricsAppliedAt: null }, orderBy: { createdAt: 'asc' }, take: limit - registrations.length })
+  const snapshots = await snapshotsFromCache(orgId, rows);
+  const changes = rows.length < limit
+    ? await scoped.registrationChange.findMany({ where: { metricsAppliedAt: null }, orderBy: { createdAt: 'asc' }, take: limit - rows.length })
     : [];
-  const left = limit - registrations.length - changes.length;
+  const left = limit - rows.length - changes.length;
   const optouts = left > 0 ? await scoped.optoutEvent.findMany({ where: { metricsAppliedAt: null }, orderBy: { receivedAt: 'asc' }, take: left }) : [];
-  return [
-    ...registrations.map((r) => registrationEvent(r, r.source.slug, config)),
+  const events = [
+    ...rows.filter((r) => snapshots.has(r.id)).map((r) => registrationEvent({ ...r, ...snapshots.get(r.id)! }, r.source.slug, config)),
     ...changes.map(changeEvent),
     ...optouts.map((o) => optoutEvent(o, config)),
   ].sort((a, b) => a.time.getTime() - b.time.getTime());
+  return { events, snapshots, waiting: rows.filter((r) => !snapshots.has(r.id)).map((r) => r.id), full: rows.length + changes.length + optouts.length === limit };
+}
+
+/** Whether events wait besides the registrations left out for a look-up (no busy loop on those). */
+async function morePending(orgId: number, waiting: string[]): Promise<boolean> {
+  const scoped = orgDb(orgId);
+  const pending = { metricsAppliedAt: null };
+  const select = { id: true };
+  const found = await Promise.all([
+    scoped.registration.findFirst({ where: { ...pending, id: { notIn: waiting } }, select }),
+    scoped.registrationChange.findFirst({ where: pending, select }),
+    scoped.optoutEvent.findFirst({ where: pending, select }),
+  ]);
+  return found.some(Boolean);
 }
 
 /**
@@ -101,53 +128,47 @@ async function pendingEvents(orgId: number, limit = BATCH_LIMIT): Promise<Metric
  */
 export async function applyPendingMetrics(orgId: number, waitMs = 10_000): Promise<{ locked: boolean; applied: MetricEvent[]; points: EmittedPoint[]; more: boolean }> {
   const result = await tryWithMetricsLock(orgId, async () => {
-    const { backlog, ...batch } = await applyBatch(orgId);
-    // Checked under the lock: an event whose job found the lock busy was committed before this.
-    return { ...batch, more: backlog || (await pendingEvents(orgId, 1)).length > 0 };
+    const { waiting, full, ...batch } = await applyBatch(orgId);
+    // A full batch that made progress may have more behind it. Checked under the lock: an event
+    // whose job found the lock busy was committed before this.
+    return { ...batch, more: (full && batch.applied.length > 0) || (await morePending(orgId, waiting)) };
   }, waitMs);
   return result.locked ? { locked: true, ...result.value } : { locked: false, applied: [], points: [], more: false };
 }
 
-async function applyBatch(orgId: number): Promise<{ applied: MetricEvent[]; points: EmittedPoint[]; backlog: boolean }> {
-  {
-    // A backlog (say after a burst of intake) is counted batch by batch here, with the operators
-    // already cached, rather than waiting for a job to look them up first. A full read that made
-    // progress means more may wait; one that made none is left to those jobs (no busy loop).
-    const snapshot = await snapshotPendingOperators(orgId, { limit: BATCH_LIMIT, lookUp: false });
-    const backlog = snapshot.read === BATCH_LIMIT && snapshot.snapshotted > 0;
-    const events = await pendingEvents(orgId);
-    if (!events.length) return { applied: [], points: [], backlog };
-    const names = [...new Set(events.flatMap((e) => e.names))];
-    const seededExternally = await seedMissing(orgId, names, events.some((e) => e.operatorId));
+async function applyBatch(orgId: number): Promise<{ applied: MetricEvent[]; points: EmittedPoint[]; waiting: string[]; full: boolean }> {
+  const { events, snapshots, waiting, full } = await pendingBatch(orgId);
+  if (!events.length) return { applied: [], points: [], waiting, full };
+  const names = [...new Set(events.flatMap((e) => e.names))];
+  const seededExternally = await seedMissing(orgId, names, events.some((e) => e.operatorId));
 
-    return orgDb(orgId).$transaction(async (tx) => {
-      const now = new Date();
-      const idsOf = (kind: MetricEvent['kind']) => events.filter((e) => e.kind === kind).map((e) => e.rowId);
-      const mark = { where: { metricsAppliedAt: null }, data: { metricsAppliedAt: now }, select: { id: true } };
-      const [regs, changes, optouts] = await Promise.all([
-        idsOf('registration').length ? tx.registration.updateManyAndReturn({ ...mark, where: { ...mark.where, id: { in: idsOf('registration') } } }) : [],
-        idsOf('change').length ? tx.registrationChange.updateManyAndReturn({ ...mark, where: { ...mark.where, id: { in: idsOf('change') } } }) : [],
-        idsOf('optout').length ? tx.optoutEvent.updateManyAndReturn({ ...mark, where: { ...mark.where, id: { in: idsOf('optout') } } }) : [],
-      ]);
-      const marked = new Set([...regs, ...changes, ...optouts].map((r) => r.id));
-      const applied = events.filter((e) => marked.has(e.rowId));
-      if (!applied.length) return { applied, points: [], backlog };
+  return orgDb(orgId).$transaction(async (tx) => {
+    const now = new Date();
+    const idsOf = (kind: MetricEvent['kind']) => events.filter((e) => e.kind === kind).map((e) => e.rowId);
+    const mark = { where: { metricsAppliedAt: null }, data: { metricsAppliedAt: now }, select: { id: true } };
+    const [regs, changes, optouts] = await Promise.all([
+      markRegistrationsApplied(tx, orgId, idsOf('registration').map((id) => ({ id, ...snapshots.get(id)! })), now),
+      idsOf('change').length ? tx.registrationChange.updateManyAndReturn({ ...mark, where: { ...mark.where, id: { in: idsOf('change') } } }) : [],
+      idsOf('optout').length ? tx.optoutEvent.updateManyAndReturn({ ...mark, where: { ...mark.where, id: { in: idsOf('optout') } } }) : [],
+    ]);
+    const marked = new Set([...regs, ...changes.map((r) => r.id), ...optouts.map((r) => r.id)]);
+    const applied = events.filter((e) => marked.has(e.rowId));
+    if (!applied.length) return { applied, points: [], waiting, full };
 
-      const increments = new Map<string, number>();
-      for (const event of applied) for (const name of event.names) increments.set(name, (increments.get(name) ?? 0) + 1);
-      // Still read back (INCRBY 0), for the values emitted.
-      for (const name of seededExternally) increments.set(name, 0);
-      const keys = [...increments.keys()];
-      const operators = applied.filter((e) => e.operatorId).map((e) => e.operatorId!);
-      const [totals, fresh] = (await redis().eval(
-        APPLY_SCRIPT,
-        keys.length + 2,
-        metricKeys.operators(orgId), metricKeys.counter(orgId, UNIQUE_OPERATORS), ...keys.map((k) => metricKeys.counter(orgId, k)),
-        keys.length, ...keys.map((k) => increments.get(k)!), ...operators,
-      )) as [number[], number[]];
-      return { applied, points: emittedPoints(applied, keys, totals, fresh), backlog };
-    }, { timeout: 15_000 });
-  }
+    const increments = new Map<string, number>();
+    for (const event of applied) for (const name of event.names) increments.set(name, (increments.get(name) ?? 0) + 1);
+    // Still read back (INCRBY 0), for the values emitted.
+    for (const name of seededExternally) increments.set(name, 0);
+    const keys = [...increments.keys()];
+    const operators = applied.filter((e) => e.operatorId).map((e) => e.operatorId!);
+    const [totals, fresh] = (await redis().eval(
+      APPLY_SCRIPT,
+      keys.length + 2,
+      metricKeys.operators(orgId), metricKeys.counter(orgId, UNIQUE_OPERATORS), ...keys.map((k) => metricKeys.counter(orgId, k)),
+      keys.length, ...keys.map((k) => increments.get(k)!), ...operators,
+    )) as [number[], number[]];
+    return { applied, points: emittedPoints(applied, keys, totals, fresh), waiting, full };
+  }, { timeout: 15_000 });
 }
 
 /**

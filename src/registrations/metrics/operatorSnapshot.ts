@@ -41,83 +41,94 @@ async function operatorDetails(orgId: number, operators: string[], lookUp: boole
   return { details, failed };
 }
 
+/** A registration waiting for its metrics, as far as its operator snapshot goes. */
+export interface SnapshotRow {
+  id: string;
+  operatorId: string | null;
+  operatorCheckedAt: Date | null;
+  operatorState: string | null;
+  operatorRole: string | null;
+}
+
+/** The operator's normalised state and role a registration is counted with. */
+export type Snapshot = Pick<SnapshotRow, 'operatorState' | 'operatorRole'>;
+
 /**
- * Writes the snapshots of registrations, one update per distinct (state, role). A row whose look-up
- * failed is retried until SNAPSHOT_ATTEMPTS, then snapshotted without state and role so that its
- * other metrics are not blocked; a row whose operator is not cached (no look-up) is left alone.
+ * Looks up in the Identity Store the operators of registrations not snapshotted yet (one call for
+ * those not cached) and caches them for the apply step, which snapshots and counts a registration
+ * in one write. A row whose look-up failed SNAPSHOT_ATTEMPTS times is snapshotted now without state
+ * and role, so that its other metrics are not blocked.
+ * @returns false when a look-up failed and should be retried.
  */
-async function snapshotRows(orgId: number, rows: { id: string; operatorId: string | null }[], lookUp: boolean): Promise<{ snapshotted: number; retry: boolean }> {
-  const { details, failed } = await operatorDetails(orgId, [...new Set(rows.flatMap((r) => r.operatorId || []))], lookUp);
+async function lookUpOperators(orgId: number, rows: Pick<SnapshotRow, 'id' | 'operatorId'>[]): Promise<boolean> {
+  const { failed } = await operatorDetails(orgId, [...new Set(rows.flatMap((r) => r.operatorId || []))], true);
   let retry = false;
-  const groups = new Map<string, { state: string | null; role: string | null; ids: string[] }>();
+  const givenUp: string[] = [];
   for (const row of rows) {
-    if (row.operatorId && !details.has(row.operatorId)) {
-      if (!failed.has(row.operatorId)) continue;
-      const key = metricKeys.snapshotFailures(orgId, row.id);
-      const failures = await redis().incr(key);
-      await redis().expire(key, 86_400);
-      if (failures < SNAPSHOT_ATTEMPTS) {
-        retry = true;
-        continue;
-      }
-    }
-    const found = row.operatorId ? details.get(row.operatorId) : null;
-    const [state, role] = [normaliseDetail(found?.state), normaliseDetail(found?.role)];
-    const key = JSON.stringify([state, role]);
-    const group = groups.get(key) ?? { state, role, ids: [] };
-    group.ids.push(row.id);
-    groups.set(key, group);
+    if (!row.operatorId || !failed.has(row.operatorId)) continue;
+    const key = metricKeys.snapshotFailures(orgId, row.id);
+    const failures = await redis().incr(key);
+    await redis().expire(key, 86_400);
+    if (failures < SNAPSHOT_ATTEMPTS) retry = true;
+    else givenUp.push(row.id);
   }
-  const now = new Date();
-  let snapshotted = 0;
-  for (const { state, role, ids } of groups.values()) {
-    const data = { operatorState: state, operatorRole: role, operatorCheckedAt: now };
-    snapshotted += (await orgDb(orgId).registration.updateMany({ where: { id: { in: ids }, operatorCheckedAt: null }, data })).count;
+  if (givenUp.length) {
+    const data = { operatorState: null, operatorRole: null, operatorCheckedAt: new Date() };
+    await orgDb(orgId).registration.updateMany({ where: { id: { in: givenUp }, operatorCheckedAt: null }, data });
   }
-  return { snapshotted, retry };
+  return !retry;
 }
 
 /**
- * Snapshots the operator's normalised state and role onto a registration, before its metrics are
- * applied (spec §8.5 step 2, decision 5). An unknown operator leaves them null; a store that keeps
- * failing is given up on after SNAPSHOT_ATTEMPTS so the other metrics are not blocked.
+ * Looks up the operator of one registration before its metrics are applied (spec §8.5 step 2,
+ * decision 5); see lookUpOperators.
  * @param orgId the org.
  * @param registrationId the registration.
  * @returns false when the look-up failed and should be retried.
  */
-export async function snapshotOperator(orgId: number, registrationId: string): Promise<boolean> {
-  const row = await orgDb(orgId).registration.findFirst({ where: { id: registrationId }, select: { id: true, operatorId: true, operatorCheckedAt: true } });
-  if (!row || row.operatorCheckedAt) return true;
-  return !(await snapshotRows(orgId, [row], true)).retry;
-}
-
-/** What a snapshot of pending registrations did. */
-export interface PendingSnapshot {
-  /** Registrations looked at (the oldest pending ones without a snapshot). */
-  read: number;
-  /** Registrations snapshotted. */
-  snapshotted: number;
-  /** Whether some look-up failed and should be retried. */
-  retry: boolean;
+export async function lookUpOperator(orgId: number, registrationId: string): Promise<boolean> {
+  const row = await orgDb(orgId).registration.findFirst({ where: { id: registrationId, operatorCheckedAt: null }, select: { id: true, operatorId: true } });
+  return row ? lookUpOperators(orgId, [row]) : true;
 }
 
 /**
- * Snapshots the operators of the oldest registrations still waiting for one, at once: one read of
- * the rows, one Redis read of the cached details, one Identity Store call for the operators not
- * cached (when lookUp is set), and one update per distinct (state, role). Without lookUp, rows
- * whose operator is not cached are left for a job that looks them up.
+ * Looks up, at once, the operators of the oldest pending registrations not snapshotted yet (the
+ * ones the next apply batch takes); see lookUpOperators.
  * @param orgId the org.
- * @param options limit: how many registrations to look at; lookUp: ask the store on a cache miss.
- * @returns what was read and snapshotted, and whether a failed look-up wants a retry.
+ * @param limit how many registrations to look at.
+ * @returns false when a look-up failed and should be retried.
  */
-export async function snapshotPendingOperators(orgId: number, options: { limit: number; lookUp: boolean }): Promise<PendingSnapshot> {
+export async function lookUpPendingOperators(orgId: number, limit: number): Promise<boolean> {
   const rows = await orgDb(orgId).registration.findMany({
     where: { metricsAppliedAt: null, operatorCheckedAt: null },
     orderBy: { createdAt: 'asc' },
-    take: options.limit,
+    take: limit,
     select: { id: true, operatorId: true },
   });
-  return { read: rows.length, ...(await snapshotRows(orgId, rows, options.lookUp)) };
+  return lookUpOperators(orgId, rows);
+}
+
+/**
+ * The snapshot each registration is counted with: its own when it has one, none without an operator,
+ * else its operator's cached details. A row whose operator is not cached is left out, for a job
+ * that looks it up first. Nothing is written: the apply step stores the snapshot with its mark.
+ * @param orgId the org.
+ * @param rows pending registrations.
+ * @returns registration id → snapshot.
+ */
+export async function snapshotsFromCache(orgId: number, rows: SnapshotRow[]): Promise<Map<string, Snapshot>> {
+  const unchecked = rows.filter((r) => !r.operatorCheckedAt && r.operatorId);
+  const { details } = await operatorDetails(orgId, [...new Set(unchecked.map((r) => r.operatorId!))], false);
+  const snapshots = new Map<string, Snapshot>();
+  for (const row of rows) {
+    if (row.operatorCheckedAt) snapshots.set(row.id, { operatorState: row.operatorState, operatorRole: row.operatorRole });
+    else if (!row.operatorId) snapshots.set(row.id, { operatorState: null, operatorRole: null });
+    else if (details.has(row.operatorId)) {
+      const found = details.get(row.operatorId);
+      snapshots.set(row.id, { operatorState: normaliseDetail(found?.state), operatorRole: normaliseDetail(found?.role) });
+    }
+  }
+  return snapshots;
 }
 
 /** A registration that never got a snapshot, with its operator's state and role as the Identity Store says now. */

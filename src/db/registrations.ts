@@ -79,19 +79,39 @@ const SUBSCRIPTION_REQUEST_COLUMNS = [
 /** A subscription request as follow-ups and changes plan it. */
 export type NewSubscriptionRequest = Pick<SubscriptionRequest, 'registrationId' | 'changeId' | 'identity' | 'messagesetId' | 'messagesetShortName' | 'nextSequenceNumber' | 'lang' | 'scheduleId' | 'metadata'>;
 
+// What a subscription created by the local messaging service copies from its request.
+const COPIED_TO_SUBSCRIPTION = 'identity, messageset_id, messageset_short_name, next_sequence_number, lang, schedule_id, metadata, created_at, updated_at';
+
 /**
- * Stores an org's planned subscription requests in one statement (a batch's follow-ups), pending
- * delivery, and returns them as Prisma would have, without reading them back.
+ * Stores an org's planned subscription requests in one statement (a batch's follow-ups), and returns
+ * them as Prisma would have, without reading them back. They are stored pending delivery; with
+ * `deliveredLocally` (the local messaging service) the same statement also creates their
+ * subscriptions and stores them delivered: one write per request, where storing it pending and
+ * marking it delivered after the hand-off made two.
  * @param orgId the org every request belongs to.
  * @param rows the requests.
+ * @param options deliveredLocally: hand them to the local messaging service in the same statement.
  * @returns the stored rows.
  */
-export async function insertSubscriptionRequests(orgId: number, rows: NewSubscriptionRequest[]): Promise<SubscriptionRequest[]> {
+export async function insertSubscriptionRequests(orgId: number, rows: NewSubscriptionRequest[], options: { deliveredLocally?: boolean } = {}): Promise<SubscriptionRequest[]> {
   const now = new Date();
-  const stored = rows.map((r) => ({ ...r, id: randomUUID(), orgId, deliveryStatus: 'pending', lastError: null, createdAt: now, updatedAt: now }));
-  await insertColumns('subscription_requests', SUBSCRIPTION_REQUEST_COLUMNS, orgId, stored.map((r) => [
+  const deliveryStatus = options.deliveredLocally ? 'delivered' : 'pending';
+  const stored = rows.map((r) => ({ ...r, id: randomUUID(), orgId, deliveryStatus, lastError: null, createdAt: now, updatedAt: now }));
+  const values = stored.map((r) => [
     r.id, r.registrationId, r.changeId, r.identity, r.messagesetId, r.messagesetShortName, r.nextSequenceNumber, r.lang, r.scheduleId, JSON.stringify(r.metadata), now, now,
-  ]));
+  ]);
+  if (!options.deliveredLocally) await insertColumns('subscription_requests', SUBSCRIPTION_REQUEST_COLUMNS, orgId, values);
+  else if (values.length) {
+    const names = SUBSCRIPTION_REQUEST_COLUMNS.map(([name]) => name).join(', ');
+    const arrays = SUBSCRIPTION_REQUEST_COLUMNS.map(([, type], i) => `$${i + 2}::${type}[]`).join(', ');
+    await pgPool().query(
+      `WITH requests AS (
+        INSERT INTO subscription_requests (org_id, delivery_status, ${names}) SELECT $1, 'delivered', ${names} FROM unnest(${arrays}) AS u(${names})
+        RETURNING ${COPIED_TO_SUBSCRIPTION})
+      INSERT INTO subscriptions (org_id, id, ${COPIED_TO_SUBSCRIPTION}) SELECT $1, gen_random_uuid(), ${COPIED_TO_SUBSCRIPTION} FROM requests`,
+      [orgId, ...SUBSCRIPTION_REQUEST_COLUMNS.map((_, i) => values.map((row) => row[i]))],
+    );
+  }
   return stored;
 }
 

@@ -2,6 +2,7 @@ import { insertSubscriptionRequests, type NewSubscriptionRequest } from '../db/r
 import type { Registration, SubscriptionRequest } from '../generated/prisma/client.js';
 import { orgDb } from '../tenancy/orgDb.js';
 import { adaptersFor, type Adapters } from './adapters/index.js';
+import { LocalMessaging } from './adapters/messaging.js';
 import { loadConfig, type RegistrationConfig } from './config.js';
 import { deliverSubscriptionRequests } from './delivery.js';
 import { cachedCatalogue, householdShortName, motherShortName, planSubscription, type MessagesetCatalogue, type PlannedSubscription } from './subscriptions.js';
@@ -97,8 +98,8 @@ async function plan(catalogue: MessagesetCatalogue, r: Registration, config: Reg
   return plans;
 }
 
-/** Plans the subscription requests of a part's registrations and stores them in one insert. */
-async function storePlans(orgId: number, catalogue: MessagesetCatalogue, part: Registration[], config: RegistrationConfig, failed: Map<string, string>) {
+/** Plans the subscription requests of a part's registrations and stores them in one insert (delivered too, when the messaging service is local). */
+async function storePlans(orgId: number, adapters: Adapters, catalogue: MessagesetCatalogue, part: Registration[], config: RegistrationConfig, failed: Map<string, string>) {
   const rows: NewSubscriptionRequest[] = [];
   for (const r of part.filter((p) => !failed.has(p.id))) {
     try {
@@ -110,7 +111,8 @@ async function storePlans(orgId: number, catalogue: MessagesetCatalogue, part: R
       failed.set(r.id, (error as Error).message);
     }
   }
-  return insertSubscriptionRequests(orgId, rows);
+  // The local messaging service lives in this database: its subscriptions are created with the requests.
+  return insertSubscriptionRequests(orgId, rows, { deliveredLocally: adapters.messaging instanceof LocalMessaging });
 }
 
 /**
@@ -143,7 +145,7 @@ export async function followUpRegistrations(orgId: number, registrationIds: stri
     const undelivered = new Map<string, string>();
     for (const part of parts(fresh, households)) {
       await closePublicSubscriptions(adapters, part, households, failed);
-      const stored = await storePlans(orgId, catalogue, part, config, failed);
+      const stored = await storePlans(orgId, adapters, catalogue, part, config, failed);
       byRegistration(stored, requests);
       for (const [id, error] of await deliverSubscriptionRequests(orgId, adapters, stored)) undelivered.set(id, error);
     }

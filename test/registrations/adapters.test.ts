@@ -32,7 +32,8 @@ describe('follow-up and changes (spec §6, §7)', () => {
       [FRIEND, 'prebirth.household.audio.10_42.fri.9_11', 20, 'delivered'],
       [MOTHER, 'prebirth.mother.text.10_42', 60, 'delivered'],
     ]);
-    expect(await orgDb(org.id).subscription.count({ where: { active: true } })).toBe(2);
+    const subscriptions = await orgDb(org.id).subscription.findMany({ where: { active: true }, orderBy: { identity: 'asc' } });
+    expect(subscriptions.map((s) => [s.identity, s.messagesetShortName, s.nextSequenceNumber, s.lang])).toEqual(requests.map((r) => [r.identity, r.messagesetShortName, r.nextSequenceNumber, r.lang]));
     expect(await orgDb(org.id).outboundMessage.findMany({ select: { toIdentity: true, content: true, adapter: true } })).toEqual([{ toIdentity: FRIEND, content: 'Welcome to HelloMama!', adapter: 'local' }]);
     expect((await orgDb(org.id).registration.findFirstOrThrow({ where: { id: row.id } })).followupStatus).toBe('done');
 

@@ -28,3 +28,23 @@ export async function upsertLivePoints(orgId: number, bucketSeconds: number, poi
   if (!points.length) return;
   await pgPool().query(UPSERT_SQL, [orgId, bucketSeconds, points.map((p) => p.name), points.map((p) => p.bucketStart), points.map((p) => p.value)]);
 }
+
+const RECOMPUTED_SQL = `
+INSERT INTO metric_points (org_id, name, bucket_start, bucket_seconds, value, origin, computed_at, updated_at)
+SELECT $1, t.name, $3, $2, t.value, 'recompute', now(), now()
+FROM unnest($4::text[], $5::float8[]) AS t(name, value)
+ON CONFLICT (org_id, name, bucket_start, bucket_seconds) DO UPDATE SET
+  value = EXCLUDED.value, origin = 'recompute', computed_at = now(), updated_at = now()`;
+
+/**
+ * Writes a recompute's values of one bucket in one statement; they own the bucket from then on
+ * (origin 'recompute': live points leave it alone).
+ * @param orgId the org.
+ * @param bucketSeconds the bucket width.
+ * @param bucketStart the bucket start.
+ * @param values metric name and value pairs.
+ */
+export async function upsertRecomputedPoints(orgId: number, bucketSeconds: number, bucketStart: Date, values: [name: string, value: number][]): Promise<void> {
+  if (!values.length) return;
+  await pgPool().query(RECOMPUTED_SQL, [orgId, bucketSeconds, bucketStart, values.map(([name]) => name), values.map(([, value]) => value)]);
+}

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { MetricJobRun } from '../../generated/prisma/client.js';
+import { upsertRecomputedPoints } from '../../db/metricPoints.js';
 import { orgDb } from '../../tenancy/orgDb.js';
 import { adaptersFor } from '../adapters/index.js';
+import type { MetricSink } from '../adapters/types.js';
 import { loadConfig } from '../config.js';
 import { intervalBuckets, INTERVALS, parseRetentions, retentionBuckets, type Bucket } from './buckets.js';
 import { AdapterError } from '../adapters/httpClient.js';
-import { computeMetric } from './generator.js';
+import { computeMetrics } from './generator.js';
 import { buildCatalogue, parseMetricName, type MetricDescriptor } from './names.js';
 import { OptoutRecord } from './optoutRecord.js';
 
@@ -62,11 +64,35 @@ export async function planRecompute(orgId: number, params: RecomputeParams): Pro
   return { metrics, buckets };
 }
 
+type Points = Parameters<MetricSink['send']>[0];
+
+/** Points forwarded to the sinks in one call. */
+const FORWARD_BATCH = 1000;
+
 /**
- * Runs a recompute (spec §8.6): for each bucket × metric, computes the value, upserts a MetricPoint
- * (origin `recompute`), forwards it to the sinks stamped at the bucket midpoint when asked, and
- * reports progress on the JobRun. A value whose external record fails, and a sink that fails, are
- * counted in the summary and skipped.
+ * The values of every metric of a plan for one bucket, with one grouped query per family
+ * (computeMetrics). Opt-out values may come from an external record: when it fails, they are
+ * counted as unavailable and left out, and the other values stand (spec §8.6).
+ */
+async function bucketValues(orgId: number, metrics: MetricDescriptor[], bucket: Bucket, record: OptoutRecord, unavailable: Record<string, number>): Promise<Map<string, number>> {
+  const scope = { start: bucket.start, end: bucket.end };
+  const optouts = metrics.filter((m) => m.family.startsWith('optout.'));
+  const values = await computeMetrics(orgId, metrics.filter((m) => !optouts.includes(m)), scope, record);
+  try {
+    for (const [name, value] of await computeMetrics(orgId, optouts, scope, record)) values.set(name, value);
+  } catch (error) {
+    if (!(error instanceof AdapterError)) throw error;
+    for (const m of optouts) unavailable[m.name] = (unavailable[m.name] ?? 0) + 1;
+  }
+  return values;
+}
+
+/**
+ * Runs a recompute (spec §8.6): bucket by bucket, computes every metric's value (one grouped query
+ * per family), upserts the bucket's MetricPoints in one statement (origin `recompute`), forwards
+ * them to the sinks stamped at the bucket midpoint when asked (in batches), and reports progress on
+ * the JobRun. A value whose external record fails, and points a sink refuses, are counted in the
+ * summary and skipped.
  * @param orgId the org.
  * @param run the JobRun.
  * @returns the summary.
@@ -82,42 +108,34 @@ export async function runRecompute(orgId: number, run: MetricJobRun) {
   }
   const sinks = params.forward ? adaptersFor(orgId, await loadConfig(orgId)).sinks : [];
   const total = plan.metrics.length * plan.buckets.length;
-  let done = 0;
   let written = 0;
   const skipped: Record<string, number> = {};
   const unavailable: Record<string, number> = {};
   const record = new OptoutRecord(orgId);
-  for (const metric of plan.metrics) {
-    const points: { name: string; value: number; timestamp: Date }[] = [];
-    for (const bucket of plan.buckets) {
-      if (++done % 50 === 0) await scoped.metricJobRun.updateMany({ where: { id: run.id }, data: { progress: done / total } });
-      let value: number;
-      try {
-        value = await computeMetric(orgId, metric, { start: bucket.start, end: bucket.end }, record);
-      } catch (error) {
-        // An external record that fails costs this value only (spec §8.6).
-        if (!(error instanceof AdapterError)) throw error;
-        unavailable[metric.name] = (unavailable[metric.name] ?? 0) + 1;
-        continue;
-      }
-      const bucketSeconds = Math.round((bucket.end.getTime() - bucket.start.getTime()) / 1000);
-      const key = { orgId_name_bucketStart_bucketSeconds: { orgId, name: metric.name, bucketStart: bucket.start, bucketSeconds } };
-      await scoped.metricPoint.upsert({
-        where: key,
-        create: { orgId, name: metric.name, bucketStart: bucket.start, bucketSeconds, value, origin: 'recompute' },
-        update: { value, origin: 'recompute', computedAt: new Date() },
-      });
-      written++;
-      points.push({ name: metric.name, value, timestamp: new Date((bucket.start.getTime() + bucket.end.getTime()) / 2) });
-    }
+  let forwarding: Points = [];
+  const forward = async () => {
     for (const sink of sinks) {
-      try {
-        await sink.send(points);
-      } catch {
-        skipped[metric.name] = (skipped[metric.name] ?? 0) + points.length;
-      }
+      await sink.send(forwarding).catch(() => forwarding.forEach((p) => (skipped[p.name] = (skipped[p.name] ?? 0) + 1)));
+    }
+    forwarding = [];
+  };
+  let reported = Date.now();
+  for (const [i, bucket] of plan.buckets.entries()) {
+    const values = await bucketValues(orgId, plan.metrics, bucket, record, unavailable);
+    const bucketSeconds = Math.round((bucket.end.getTime() - bucket.start.getTime()) / 1000);
+    await upsertRecomputedPoints(orgId, bucketSeconds, bucket.start, [...values]);
+    written += values.size;
+    if (sinks.length) {
+      const timestamp = new Date((bucket.start.getTime() + bucket.end.getTime()) / 2);
+      forwarding.push(...[...values].map(([name, value]) => ({ name, value, timestamp })));
+      if (forwarding.length >= FORWARD_BATCH) await forward();
+    }
+    if (Date.now() - reported >= 1000) {
+      reported = Date.now();
+      await scoped.metricJobRun.updateMany({ where: { id: run.id }, data: { progress: ((i + 1) * plan.metrics.length) / total } });
     }
   }
+  if (forwarding.length) await forward();
   const summary = { written, evaluations: total, skipped, unavailable, forwarded: params.forward };
   await scoped.metricJobRun.updateMany({ where: { id: run.id }, data: { status: 'done', progress: 1, finishedAt: new Date(), summary } });
   return summary;

@@ -2,6 +2,7 @@ import { orgDb } from '../tenancy/orgDb.js';
 import { loadConfig } from './config.js';
 import { CHANGE_METRICS } from './metrics/names.js';
 import { catalogueFor, currentValues } from './metrics/reads.js';
+import { otherOptoutSources } from './optoutDimensions.js';
 import { legacyInvalidFields } from './validation.js';
 
 /** The dashboard's filters, already validated. */
@@ -63,7 +64,8 @@ export async function dashboardData(orgId: number, f: DashboardFilters) {
   const optoutLists = { reason: config.optoutReasons, source: config.optoutSources, receiver_type: config.receiverTypes, msg_type: config.msgTypes };
   const changeNames = Object.keys(CHANGE_METRICS).map((kind) => `registrations.change.${kind}.total.last`);
   const optoutNames = Object.entries(optoutLists).flatMap(([family, values]) => values.map((v) => `optout.${family}.${v}.total.last`));
-  const totals = await currentValues(orgId, ['registrations.created.total.last', ...changeNames, ...optoutNames]);
+  const otherSourceNames = (await otherOptoutSources(orgId, config)).map((v) => `optout.source.${v}.total.last`);
+  const totals = await currentValues(orgId, ['registrations.created.total.last', ...changeNames, ...optoutNames, ...otherSourceNames]);
   const sum = (prefix: string) => Object.entries(totals.values).filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
   const lastReconcile = await scoped.metricJobRun.findFirst({ where: { kind: 'reconcile', status: 'done' }, orderBy: { finishedAt: 'desc' } });
   const jobs = await scoped.metricJobRun.findMany({ orderBy: { createdAt: 'desc' }, take: 5 });
@@ -86,6 +88,8 @@ export async function dashboardData(orgId: number, f: DashboardFilters) {
     /** Live totals per change kind (spec §9.5) and per opt-out value of each family (§9.6). */
     changeTotals: Object.fromEntries(Object.keys(CHANGE_METRICS).map((kind) => [kind, totals.values[`registrations.change.${kind}.total.last`] ?? 0])),
     optoutTotals: Object.fromEntries(Object.entries(optoutLists).map(([family, values]) => [family, values.map((v) => ({ label: v, count: totals.values[`optout.${family}.${v}.total.last`] ?? 0 }))])),
+    /** Opt-outs from short sources outside the org's list, together (null: none seen). */
+    otherSourceOptouts: otherSourceNames.length ? otherSourceNames.reduce((n, name) => n + (totals.values[name] ?? 0), 0) : null,
     lastReconcile,
     jobs,
     catalogue: await catalogueFor(orgId),

@@ -1,3 +1,4 @@
+import { orgDb } from '../tenancy/orgDb.js';
 import type { RegistrationConfig } from './config.js';
 
 /**
@@ -18,4 +19,16 @@ export function shortSource(requestSource: string): string {
  */
 export function reasonBucket(reason: string, config: RegistrationConfig): string {
   return config.optoutReasons.includes(reason) ? reason : 'other';
+}
+
+/**
+ * The short sources of the org's attributed opt-outs that its list does not name (e.g. `ivr`): their
+ * metrics are still kept, and the dashboard shows them together as "other sources" (spec §8.4).
+ * @param orgId the org.
+ * @param config the org's configuration.
+ * @returns the short sources, sorted.
+ */
+export async function otherOptoutSources(orgId: number, config: RegistrationConfig): Promise<string[]> {
+  const groups = await orgDb(orgId).optoutEvent.groupBy({ by: ['sourceShort'], where: { registrationId: { not: null }, sourceShort: { notIn: config.optoutSources } } });
+  return groups.map((g) => g.sourceShort).sort();
 }

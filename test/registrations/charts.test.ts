@@ -6,7 +6,7 @@ import { saveConfig } from '../../src/registrations/config.js';
 import { buildOrg, buildUser, TEST_PASSWORD } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { orgDb } from '../../src/tenancy/orgDb.js';
-import { buildSource, drainSlots, MOTHER, prebirthData } from './support.js';
+import { buildSource, drainSlots, FRIEND, MOTHER, prebirthData } from './support.js';
 
 type Shaped = { labels: string[]; datasets: { label: string; data: number[]; yAxisID: string; backgroundColor?: string }[] };
 const { toChartData, toScales } = (await import('../../static/js/charts/registrations-series.js' as string)) as {
@@ -46,6 +46,47 @@ describe('breakdown charts of the Registrations page (spec §9.3)', () => {
     const page = (await agent.get(host, '/registrations?from=2024-05-01&to=2024-05-02')).body;
     expect(page).toContain('/registrations/charts/breakdown.json?family=msg_type&amp;from=2024-05-01');
     expect(page).toContain('data-auto-refresh');
+  });
+
+  it('show opt-outs from short sources outside the org list together, as "Other sources"', async () => {
+    const { org, source } = await buildSource();
+    const at = new Date(Date.UTC(2024, 4, 2, 12));
+    await createRegistration(org.id, source, { stage: 'prebirth', motherId: MOTHER, data: prebirthData({ msg_receiver: 'mother_only', receiver_id: MOTHER }) }, 'test', at);
+    for (const requestSource of ['ivr_line', 'whatsapp', 'sms']) await receiveOptout(org.id, { identity: MOTHER, reason: 'not_useful', requestSource }, at);
+    await drainSlots('metrics');
+    await drainSlots('metrics');
+    const agent = app.agent();
+    await agent.signIn((await buildUser(org, { role: 'viewer' })).email, TEST_PASSWORD);
+    const host = agent.host(org.subdomain);
+    const sources = JSON.parse((await agent.get(host, '/registrations/charts/optouts.json?family=source&from=2024-05-01&to=2024-05-02&interval=1d')).body);
+    expect(sources.datasets.map((d: { label: string; data: number[] }) => [d.label, d.data])).toEqual([['sms', [0, 1]], ['ussd', [0, 0]], ['voice', [0, 0]], ['Other sources', [0, 2]]]);
+    expect(sources.table.rows).toEqual([['2024-05-01', 0, 0, 0, 0], ['2024-05-02', 1, 0, 0, 2]]);
+    const page = (await agent.get(host, '/registrations?from=2024-05-01&to=2024-05-02')).body;
+    expect(page).toMatch(/Other sources<\/td><td class="text-end">2</);
+    expect(page).toMatch(/>sms<\/td><td class="text-end">1</);
+  });
+
+  it('filter the changes and opt-outs series by source: a change by its source, an opt-out by its registration’s', async () => {
+    const { org, source } = await buildSource();
+    const other = await buildSource({ org, slug: 'ivr' });
+    const at = new Date(Date.UTC(2024, 4, 2, 12));
+    await createRegistration(org.id, source, { stage: 'prebirth', motherId: MOTHER, data: prebirthData() }, 'test', at);
+    await createRegistration(org.id, other.source, { stage: 'prebirth', motherId: FRIEND, data: prebirthData({ msg_receiver: 'mother_only', receiver_id: FRIEND }) }, 'test', at);
+    await createChange(org.id, { motherId: MOTHER, action: 'change_language', data: { new_language: 'eng_NG' } }, 'test', source.id);
+    await orgDb(org.id).registrationChange.updateMany({ data: { createdAt: at } });
+    await receiveOptout(org.id, { identity: FRIEND, reason: 'miscarriage', requestSource: 'sms' }, at);
+    const agent = app.agent();
+    await agent.signIn((await buildUser(org, { role: 'viewer' })).email, TEST_PASSWORD);
+    const host = agent.host(org.subdomain);
+    const series = async (path: string, sourceId: string, label: string) => {
+      const chart = JSON.parse((await agent.get(host, `${path}from=2024-05-01&to=2024-05-02&interval=1d&source=${sourceId}`)).body);
+      return chart.datasets.find((d: { label: string }) => d.label === label).data;
+    };
+    expect(await series('/registrations/charts/changes.json?', source.id, 'Language')).toEqual([0, 1]);
+    expect(await series('/registrations/charts/changes.json?', other.source.id, 'Language')).toEqual([0, 0]);
+    expect(await series('/registrations/charts/optouts.json?family=reason&', source.id, 'miscarriage')).toEqual([0, 0]);
+    expect(await series('/registrations/charts/optouts.json?family=reason&', other.source.id, 'miscarriage')).toEqual([0, 1]);
+    expect(await series('/registrations/charts/optouts.json?family=receiver_type&', other.source.id, 'mother_only')).toEqual([0, 1]);
   });
 
   it('show the changes and opt-outs panels with their series, unrecognised values in the data-quality panel only, and any series as CSV', async () => {

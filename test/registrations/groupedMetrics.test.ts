@@ -43,7 +43,7 @@ async function busyOrg() {
   // Later rows stay unapplied (and unsnapshotted), so "applied" and "window" differ.
   await createRegistration(org.id, source, { stage: 'prebirth', motherId: MOTHER, data: prebirthData({ language: 'yor_NG' }) }, 'test', day(6));
   await receiveOptout(org.id, { identity: SECOND_MOTHER, reason: 'not_useful', requestSource: 'sms_x' }, day(7));
-  return { org, source };
+  return { org, source, ivr };
 }
 
 async function compare(orgId: number, metrics: MetricDescriptor[], scope: CountScope) {
@@ -56,7 +56,7 @@ async function compare(orgId: number, metrics: MetricDescriptor[], scope: CountS
 
 describe('grouped metric values (one query per family) equal the per-metric values', () => {
   it('for applied rows (seeding, reconciliation) and for windows (recompute), with the local opt-out record', async () => {
-    const { org } = await busyOrg();
+    const { org, source, ivr } = await busyOrg();
     const names = [...(await catalogueFor(org.id)).map((e) => e.name), 'registrations.language.klingon.sum', 'registrations.source.gone.sum', 'optout.source.ivr.total.last'];
     const metrics = names.map((n) => parseMetricName(n)!);
     const applied = await compare(org.id, metrics, { applied: true });
@@ -67,6 +67,10 @@ describe('grouped metric values (one query per family) equal the per-metric valu
     });
     const windows = [{ start: day(1, 13), end: day(6, 23) }, { start: null, end: day(4) }, { start: day(5), end: day(8) }];
     for (const window of windows) await compare(org.id, metrics, window);
+    // The dashboard's source filter, in the same definitions.
+    for (const sourceIds of [[source.id], [ivr.id]]) await compare(org.id, metrics, { ...windows[0]!, sourceIds });
+    const bySource = await compare(org.id, metrics, { start: null, end: day(8), sourceIds: [ivr.id] });
+    expect(bySource).toMatchObject({ 'registrations.created.total.last': 2, 'registrations.source.ivr.sum': 2, 'registrations.source.ussd.sum': 0, 'registrations.change.language.total.last': 0 });
     // The registration of the 6th was never snapshotted: its window looks its operator up (Abuja).
     expect((await compare(org.id, metrics, windows[2]!))['registrations.state.abuja.sum']).toBe(1);
     // The on-the-fly series counts it too, as the recompute path does (§8.7).

@@ -15,7 +15,7 @@ import { reasonBucket, shortSource } from '../optoutDimensions.js';
 export async function receiveOptout(orgId: number, input: { identity: string; reason: string; requestSource: string }, receivedAt = new Date()): Promise<OptoutEvent> {
   const scoped = orgDb(orgId);
   const config = await loadConfig(orgId);
-  const select = { id: true, msgReceiver: true, msgType: true };
+  const select = { id: true, msgReceiver: true, msgType: true, sourceId: true };
   const registration =
     (await scoped.registration.findFirst({ where: { motherId: input.identity }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select })) ??
     (await scoped.registration.findFirst({ where: { receiverId: input.identity }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select }));
@@ -23,7 +23,8 @@ export async function receiveOptout(orgId: number, input: { identity: string; re
     data: {
       orgId, identityId: input.identity, reason: input.reason.slice(0, 128), requestSource: input.requestSource.slice(0, 128),
       reasonBucket: reasonBucket(input.reason, config), sourceShort: shortSource(input.requestSource),
-      registrationId: registration?.id ?? null, attributedReceiver: registration?.msgReceiver ?? null, attributedMsgType: registration?.msgType ?? null, receivedAt,
+      registrationId: registration?.id ?? null, attributedReceiver: registration?.msgReceiver ?? null, attributedMsgType: registration?.msgType ?? null,
+      attributedSourceId: registration?.sourceId ?? null, receivedAt,
     },
   });
   await applyMetricsTask.schedule({ orgId, kind: 'optout', rowId: row.id }, { jobId: `optout-${row.id}` });

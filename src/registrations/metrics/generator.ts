@@ -8,11 +8,20 @@ import { externalOptoutCounts, externalOptoutValue, OptoutRecord } from './optou
  * Which rows a value counts: those already applied to the live counters (seeding, reconciliation),
  * or those whose time falls in a window: (start, end] for sums, ≤ end for totals (recomputation).
  */
-export type CountScope = { applied: true } | { applied?: false; start: Date | null; end: Date };
+export type CountScope = { applied: true } | { applied?: false; start: Date | null; end: Date; sourceIds?: string[] };
 
 function timeFilter(scope: CountScope, aggregation: 'sum' | 'last') {
   if (scope.applied) return null;
   return aggregation === 'sum' && scope.start ? { gt: scope.start, lte: scope.end } : { lte: scope.end };
+}
+
+/**
+ * The dashboard's source filter (windows only): registrations and changes by their source, opt-outs
+ * by their attributed registration's. An external opt-out record knows no sources and is not filtered.
+ */
+function sourceFilters(scope: CountScope) {
+  const sources = !scope.applied && scope.sourceIds?.length ? { in: scope.sourceIds } : null;
+  return { bySource: sources ? { sourceId: sources } : {}, byAttributedSource: sources ? { attributedSourceId: sources } : {}, key: JSON.stringify(sources) };
 }
 
 /** The snapshot columns: applied rows always have one; windows also count rows that never got one. */
@@ -42,7 +51,8 @@ export async function computeMetric(orgId: number, metric: MetricDescriptor, sco
   const scoped = orgDb(orgId);
   const time = timeFilter(scope, metric.aggregation);
   const applied = scope.applied ? { metricsAppliedAt: { not: null } } : {};
-  const created = time ? { createdAt: time } : {};
+  const { bySource, byAttributedSource } = sourceFilters(scope);
+  const created = { ...(time ? { createdAt: time } : {}), ...bySource };
 
   if (metric.family === 'registrations.created') return scoped.registration.count({ where: { ...applied, ...created } });
   if (metric.family === 'registrations.source') {
@@ -59,7 +69,7 @@ export async function computeMetric(orgId: number, metric: MetricDescriptor, sco
     // Operators whose first-ever registration falls in the window (decision 4).
     const groups = await scoped.registration.groupBy({
       by: ['operatorId'],
-      where: { ...applied, AND: [{ operatorId: { not: null } }, { operatorId: { not: '' } }] },
+      where: { ...applied, ...bySource, AND: [{ operatorId: { not: null } }, { operatorId: { not: '' } }] },
       ...(time ? { having: { createdAt: { _min: time } } } : {}),
     });
     return groups.length;
@@ -73,19 +83,20 @@ export async function computeMetric(orgId: number, metric: MetricDescriptor, sco
     if (external) return externalOptoutValue(orgId, metric, external, scope.applied ? null : { start: scope.start, end: scope.end });
   }
   // The local record: the OptoutEvent table.
-  const received = time ? { receivedAt: time } : {};
+  const receivedAt = time ? { receivedAt: time } : {};
+  const received = { ...receivedAt, ...byAttributedSource };
   const attributed = { ...applied, ...received, registrationId: { not: null } } satisfies Prisma.OptoutEventWhereInput;
   if (metric.family === 'optout.reason') return scoped.optoutEvent.count({ where: { ...attributed, reasonBucket: metric.dimension! } });
   if (metric.family === 'optout.source') return scoped.optoutEvent.count({ where: { ...attributed, sourceShort: metric.dimension! } });
   const attributedColumn = metric.family === 'optout.receiver_type' ? 'attributedReceiver' : 'attributedMsgType';
   if (metric.aggregation === 'sum') return scoped.optoutEvent.count({ where: { ...attributed, [attributedColumn]: metric.dimension } });
   // Totals count registrations linked to an opted-out identity (spec §8.4), not notifications.
-  const optedOut = await scoped.optoutEvent.findMany({ where: { ...applied, ...received }, distinct: ['identityId'], select: { identityId: true } });
+  const optedOut = await scoped.optoutEvent.findMany({ where: { ...applied, ...receivedAt }, distinct: ['identityId'], select: { identityId: true } });
   const ids = optedOut.map((o) => o.identityId);
   if (!ids.length) return 0;
   const registrationColumn = metric.family === 'optout.receiver_type' ? 'msgReceiver' : 'msgType';
   return scoped.registration.count({
-    where: { [registrationColumn]: metric.dimension, ...(time ? { createdAt: { lte: scope.applied ? undefined : (scope as { end: Date }).end } } : {}), OR: [{ motherId: { in: ids } }, { receiverId: { in: ids } }] },
+    where: { [registrationColumn]: metric.dimension, ...(time ? { createdAt: { lte: scope.applied ? undefined : (scope as { end: Date }).end } } : {}), ...bySource, OR: [{ motherId: { in: ids } }, { receiverId: { in: ids } }] },
   });
 }
 
@@ -114,9 +125,10 @@ async function familyQuery(orgId: number, metric: MetricDescriptor, scope: Count
   const scoped = orgDb(orgId);
   const time = timeFilter(scope, metric.aggregation);
   const applied = scope.applied ? { metricsAppliedAt: { not: null } } : {};
-  const created = time ? { createdAt: time } : {};
+  const { bySource, byAttributedSource, key } = sourceFilters(scope);
+  const created = { ...(time ? { createdAt: time } : {}), ...bySource };
   const where = { ...applied, ...created };
-  const at = JSON.stringify(time);
+  const at = `${JSON.stringify(time)}|${key}`;
   if (metric.family === 'registrations.created') {
     return { key: `created|${at}`, dimension: null, run: async () => new Map([[null, await scoped.registration.count({ where })]]) };
   }
@@ -156,7 +168,8 @@ async function familyQuery(orgId: number, metric: MetricDescriptor, scope: Count
     const window = scope.applied ? null : { start: scope.start, end: scope.end };
     return { key: `external|${metric.family}|${metric.aggregation}`, dimension: metric.dimension, run: () => externalOptoutCounts(orgId, metric, external, window) };
   }
-  const received = time ? { receivedAt: time } : {};
+  const receivedAt = time ? { receivedAt: time } : {};
+  const received = { ...receivedAt, ...byAttributedSource };
   const byRegistration = metric.aggregation === 'last' && (metric.family === 'optout.receiver_type' || metric.family === 'optout.msg_type');
   if (!byRegistration) {
     return {
@@ -170,7 +183,7 @@ async function familyQuery(orgId: number, metric: MetricDescriptor, scope: Count
   const registrationColumn = metric.family === 'optout.receiver_type' ? 'msgReceiver' : 'msgType';
   return {
     key: `optedOut|${registrationColumn}|${at}`, dimension: metric.dimension, run: async () => {
-      const optedOut = await scoped.optoutEvent.findMany({ where: { ...applied, ...received }, distinct: ['identityId'], select: { identityId: true } });
+      const optedOut = await scoped.optoutEvent.findMany({ where: { ...applied, ...receivedAt }, distinct: ['identityId'], select: { identityId: true } });
       const ids = optedOut.map((o) => o.identityId);
       if (!ids.length) return new Map();
       const groups = await scoped.registration.groupBy({

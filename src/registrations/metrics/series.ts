@@ -77,12 +77,12 @@ async function registrationBuckets(orgId: number, metric: MetricDescriptor, buck
  * The values of metrics not counted over registrations (changes, opt-outs, unique operators) for
  * each bucket: one grouped query per family and bucket (computeMetrics), not one per metric.
  */
-async function familyBuckets(orgId: number, metrics: MetricDescriptor[], buckets: Bucket[]): Promise<Map<string, number[]>> {
+async function familyBuckets(orgId: number, metrics: MetricDescriptor[], buckets: Bucket[], sourceIds: string[]): Promise<Map<string, number[]>> {
   const values = new Map(metrics.map((m) => [m.name, new Array<number>(buckets.length).fill(0)]));
   if (!metrics.length) return values;
   const record = new OptoutRecord(orgId);
   for (const [i, bucket] of buckets.entries()) {
-    const counts = await computeMetrics(orgId, metrics, { start: bucket.start, end: bucket.end }, record);
+    const counts = await computeMetrics(orgId, metrics, { start: bucket.start, end: bucket.end, sourceIds }, record);
     for (const [name, value] of counts) values.get(name)![i] = value;
   }
   return values;
@@ -92,7 +92,8 @@ async function familyBuckets(orgId: number, metrics: MetricDescriptor[], buckets
  * Bucketed series for the dashboard (spec §8.7): from MetricPoint rows when a recompute has
  * materialised the whole range at this interval (and no source filter applies), otherwise computed
  * on the fly in the org's time zone — one statement per registration metric, one grouped statement
- * per family and bucket for the others. The source filter applies to registration metrics (spec §9).
+ * per family and bucket for the others. The source filter applies to every series computed on the fly
+ * (spec §9): registrations and changes by their source, opt-outs by their registration's.
  * @param orgId the org.
  * @param metrics the metrics.
  * @param range from, to, interval, time zone, and the sources to count (none: all).
@@ -114,6 +115,6 @@ export async function readSeries(orgId: number, metrics: MetricDescriptor[], ran
     if (found) values.set(metric.name, found);
     else others.push(metric);
   }
-  for (const [name, computed] of await familyBuckets(orgId, others, buckets)) values.set(name, computed);
+  for (const [name, computed] of await familyBuckets(orgId, others, buckets, sourceIds)) values.set(name, computed);
   return metrics.map((metric) => ({ name: metric.name, aggregation: metric.aggregation, points: buckets.map((b, i) => [b.start.toISOString(), values.get(metric.name)![i]!]) }));
 }

@@ -4,6 +4,7 @@ import { csvCell } from '../../../registrations/dashboard.js';
 import { localDay, type Interval } from '../../../registrations/metrics/buckets.js';
 import { CHANGE_METRICS, parseMetricName } from '../../../registrations/metrics/names.js';
 import { readSeries, type Series } from '../../../registrations/metrics/series.js';
+import { otherOptoutSources } from '../../../registrations/optoutDimensions.js';
 import { orgDb } from '../../../tenancy/orgDb.js';
 import { access } from '../../access.js';
 import { validate } from '../../middleware/validate.js';
@@ -43,15 +44,24 @@ function send(req: Request, res: Response, name: string, payload: ChartPayload) 
   res.send([payload.table.columns, ...payload.table.rows].map((row) => `${row.map(csvCell).join(',')}\n`).join(''));
 }
 
-/** Stacked bars of one series per value, with a table of one column per value. */
-async function stackedChart(req: Request, values: { label: string; name: string }[]): Promise<ChartPayload> {
-  const { labels, series } = await seriesOf(req, values.map((v) => v.name));
+/**
+ * Stacked bars of one series per value, with a table of one column per value; `other` adds one
+ * more, the sum of its metrics' series.
+ */
+async function stackedChart(req: Request, values: { label: string; name: string }[], other?: { label: string; names: string[] }): Promise<ChartPayload> {
+  const { labels, series } = await seriesOf(req, [...values.map((v) => v.name), ...(other?.names ?? [])]);
   const data = series.map((s) => s.points.map(([, v]) => v));
+  const columns = values.map((v) => v.label);
+  if (other) {
+    const rest = data.splice(values.length);
+    data.push(labels.map((_, i) => rest.reduce((n, d) => n + d[i]!, 0)));
+    columns.push(other.label);
+  }
   return {
     labels,
     stacked: true,
-    datasets: values.map((v, i) => ({ label: v.label, type: 'bar', data: data[i]! })),
-    table: { columns: [req.t('Period'), ...values.map((v) => v.label)], rows: labels.map((l, i) => [l, ...data.map((d) => d[i]!)]) },
+    datasets: columns.map((label, i) => ({ label, type: 'bar', data: data[i]! })),
+    table: { columns: [req.t('Period'), ...columns], rows: labels.map((l, i) => [l, ...data.map((d) => d[i]!)]) },
   };
 }
 
@@ -116,11 +126,13 @@ export function optoutValues(config: RegistrationConfig, family: OptoutFamily): 
   return config[OPTOUT_LIST[family]];
 }
 
-/** GET /registrations/charts/optouts.(json|csv)?family=…: opt-out notifications per bucket, stacked by the family's values (spec §9.6). */
+/** GET /registrations/charts/optouts.(json|csv)?family=…: opt-out notifications per bucket, stacked by the family's values, sources outside the list as one (spec §8.4, §9.6). */
 async function optouts(req: Request, res: Response) {
   const { family } = req.input as { family: OptoutFamily };
-  const values = optoutValues(await loadConfig(req.org!.id), family).map((value) => ({ label: value, name: `optout.${family}.${value}.sum` }));
-  send(req, res, `optouts-${family}`, await stackedChart(req, values));
+  const config = await loadConfig(req.org!.id);
+  const values = optoutValues(config, family).map((value) => ({ label: value, name: `optout.${family}.${value}.sum` }));
+  const others = family === 'source' ? (await otherOptoutSources(req.org!.id, config)).map((value) => `optout.source.${value}.sum`) : [];
+  send(req, res, `optouts-${family}`, await stackedChart(req, values, others.length ? { label: req.t('Other sources'), names: others } : undefined));
 }
 
 /** A chart's JSON route and its CSV twin. */

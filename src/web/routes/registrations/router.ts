@@ -22,6 +22,7 @@ async function index(req: Request, res: Response) {
     { family: 'reason', title: req.t('Opt-outs by reason') }, { family: 'source', title: req.t('Opt-outs by source') },
     { family: 'receiver_type', title: req.t('Opt-outs by receiver') }, { family: 'msg_type', title: req.t('Opt-outs by message type') },
   ].map((p) => ({ ...p, rows: data.optoutTotals[p.family] ?? [] }));
+  if (data.otherSourceOptouts !== null) optoutPanels.find((p) => p.family === 'source')!.rows.push({ label: req.t('Other sources'), count: data.otherSourceOptouts });
   const changes = changeKinds(req.t).map(({ kind, label }) => ({ label, count: data.changeTotals[kind] ?? 0 }));
   res.render('pages/registrations/index.njk', {
     ...data, changes, optoutPanels, filters, interval: input.interval, query: filterQuery(filters, input.interval), refresh: input.refresh, asOf: new Date(),

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgPool } from '../../src/db/pool.js';
 import { redis } from '../../src/db/redis.js';
 import { createRegistration } from '../../src/registrations/commands/registrationCreator.js';
 import { receiveOptout } from '../../src/registrations/commands/optoutReceiver.js';
@@ -92,6 +93,25 @@ describe('live metrics (spec §8.5, §12 examples 6, 7, 9, 10)', () => {
     expect(await readCounters(org.id, ['registrations.created.total.last', 'registrations.unique_operators.sum'])).toEqual({
       'registrations.created.total.last': 2, 'registrations.unique_operators.sum': 1,
     });
+  });
+
+  it('leaves a registration another transaction holds for the next batch instead of waiting on it', async () => {
+    const { org, source } = await buildSource();
+    const held = await createRegistration(org.id, source, { stage: 'prebirth', motherId: MOTHER, data: prebirthData({ operator_id: undefined }) }, 'test');
+    const free = await createRegistration(org.id, source, { stage: 'prebirth', motherId: FRIEND, data: prebirthData({ operator_id: undefined }) }, 'test');
+    const other = await pgPool().connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT id FROM registrations WHERE id = $1 FOR UPDATE', [held.id]);
+      const first = await applyPendingMetrics(org.id);
+      expect(first.applied.map((e) => e.rowId)).toEqual([free.id]);
+      expect(first.more).toBe(true);
+      await other.query('COMMIT');
+    } finally {
+      other.release();
+    }
+    expect((await applyPendingMetrics(org.id)).applied.map((e) => e.rowId)).toEqual([held.id]);
+    expect(await readCounters(org.id, ['registrations.created.total.last'])).toEqual({ 'registrations.created.total.last': 2 });
   });
 
   it('9–10: an attributed opt-out feeds the opt-out metrics; one without a registration is stored and counts nothing', async () => {

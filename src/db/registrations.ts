@@ -40,28 +40,30 @@ export async function insertRegistrations(orgId: number, rows: NewRegistration[]
   return rows.map((r) => ({ ...r, orgId, operatorState: null, operatorRole: null, metricsAppliedAt: null, followupError: null, updatedAt: r.createdAt, updatedBy: r.createdBy }));
 }
 
+/** How long the metrics mark waits for a row lock (see markRegistrationsApplied). */
+export const MARK_LOCK_WAIT = '200ms';
+
 /**
  * Marks registrations applied to the metrics and stores the operator snapshot each was counted with,
  * in one statement: one new row version each, where a snapshot written first and a mark after made two.
- * Rows another transaction holds (a follow-up marking them done) are skipped and stay pending for
- * the next batch: the mark never waits on a row lock, so two multi-row updates taking their rows in
- * different orders cannot deadlock.
+ * It waits at most MARK_LOCK_WAIT for rows another transaction holds, then fails (and the batch is
+ * retried): a follow-up marking the same rows done may take them in another order, and two
+ * multi-row updates waiting on each other would otherwise stall until Postgres's deadlock check.
  * @param tx the applying transaction.
  * @param orgId the org.
  * @param rows each registration with its snapshot.
  * @param now the mark.
- * @returns the ids marked (not applied already, nor held by another transaction).
+ * @returns the ids marked (those not applied already).
  */
-export async function markRegistrationsApplied(tx: Pick<Prisma.TransactionClient, '$queryRaw'>, orgId: number, rows: Pick<Registration, 'id' | 'operatorState' | 'operatorRole'>[], now: Date): Promise<string[]> {
+export async function markRegistrationsApplied(tx: Pick<Prisma.TransactionClient, '$queryRaw' | '$executeRawUnsafe'>, orgId: number, rows: Pick<Registration, 'id' | 'operatorState' | 'operatorRole'>[], now: Date): Promise<string[]> {
   if (!rows.length) return [];
   const [ids, states, roles] = [rows.map((r) => r.id), rows.map((r) => r.operatorState), rows.map((r) => r.operatorRole)];
+  await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '${MARK_LOCK_WAIT}'`);
   const marked = await tx.$queryRaw<{ id: string }[]>`
-    WITH free AS (
-      SELECT id FROM registrations WHERE org_id = ${orgId} AND id = ANY(${ids}::uuid[]) AND metrics_applied_at IS NULL FOR UPDATE SKIP LOCKED)
     UPDATE registrations AS r
     SET metrics_applied_at = ${now}, updated_at = ${now}, operator_checked_at = COALESCE(r.operator_checked_at, ${now}), operator_state = v.state, operator_role = v.role
-    FROM unnest(${ids}::uuid[], ${states}::text[], ${roles}::text[]) AS v(id, state, role), free
-    WHERE r.org_id = ${orgId} AND r.id = free.id AND r.id = v.id
+    FROM unnest(${ids}::uuid[], ${states}::text[], ${roles}::text[]) AS v(id, state, role)
+    WHERE r.org_id = ${orgId} AND r.id = v.id AND r.metrics_applied_at IS NULL
     RETURNING r.id`;
   return marked.map((r) => r.id);
 }

@@ -70,24 +70,30 @@ export async function markRegistrationsApplied(tx: Pick<Prisma.TransactionClient
 
 type Column = readonly [name: string, type: string];
 
-/** Inserts an org's rows in one statement, each column as one array parameter (as INSERT_SQL does). */
-async function insertColumns(table: string, columns: readonly Column[], orgId: number, rows: unknown[][]): Promise<void> {
-  if (!rows.length) return;
+/**
+ * An org's rows as one SELECT over unnested array parameters ($1 is the org id, each column one array
+ * after it, as INSERT_SQL does), with its column names and parameters.
+ */
+function unnestedRows(columns: readonly Column[], orgId: number, rows: unknown[][]) {
   const names = columns.map(([name]) => name).join(', ');
   const arrays = columns.map(([, type], i) => `$${i + 2}::${type}[]`).join(', ');
-  await pgPool().query(`INSERT INTO ${table} (org_id, ${names}) SELECT $1, ${names} FROM unnest(${arrays}) AS u(${names})`, [orgId, ...columns.map((_, i) => rows.map((row) => row[i]))]);
+  return { names, select: `SELECT $1, ${names} FROM unnest(${arrays}) AS u(${names})`, params: [orgId, ...columns.map((_, i) => rows.map((row) => row[i]))] };
+}
+
+/** Inserts an org's rows in one statement, each column as one array parameter. */
+async function insertColumns(table: string, columns: readonly Column[], orgId: number, rows: unknown[][]): Promise<void> {
+  if (!rows.length) return;
+  const { names, select, params } = unnestedRows(columns, orgId, rows);
+  await pgPool().query(`INSERT INTO ${table} (org_id, ${names}) ${select}`, params);
 }
 
 const SUBSCRIPTION_REQUEST_COLUMNS = [
   ['id', 'uuid'], ['registration_id', 'uuid'], ['change_id', 'uuid'], ['identity', 'text'], ['messageset_id', 'int'], ['messageset_short_name', 'text'],
-  ['next_sequence_number', 'int'], ['lang', 'text'], ['schedule_id', 'int'], ['metadata', 'jsonb'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ['next_sequence_number', 'int'], ['lang', 'text'], ['schedule_id', 'int'], ['metadata', 'jsonb'], ['delivery_status', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
 ] as const;
 
 /** A subscription request as follow-ups and changes plan it. */
 export type NewSubscriptionRequest = Pick<SubscriptionRequest, 'registrationId' | 'changeId' | 'identity' | 'messagesetId' | 'messagesetShortName' | 'nextSequenceNumber' | 'lang' | 'scheduleId' | 'metadata'>;
-
-// What a subscription created by the local messaging service copies from its request.
-const COPIED_TO_SUBSCRIPTION = 'identity, messageset_id, messageset_short_name, next_sequence_number, lang, schedule_id, metadata, created_at, updated_at';
 
 /**
  * Stores an org's planned subscription requests in one statement (a batch's follow-ups), and returns
@@ -105,18 +111,18 @@ export async function insertSubscriptionRequests(orgId: number, rows: NewSubscri
   const deliveryStatus = options.deliveredLocally ? 'delivered' : 'pending';
   const stored = rows.map((r) => ({ ...r, id: randomUUID(), orgId, deliveryStatus, lastError: null, createdAt: now, updatedAt: now }));
   const values = stored.map((r) => [
-    r.id, r.registrationId, r.changeId, r.identity, r.messagesetId, r.messagesetShortName, r.nextSequenceNumber, r.lang, r.scheduleId, JSON.stringify(r.metadata), now, now,
+    r.id, r.registrationId, r.changeId, r.identity, r.messagesetId, r.messagesetShortName, r.nextSequenceNumber, r.lang, r.scheduleId, JSON.stringify(r.metadata), r.deliveryStatus, now, now,
   ]);
   if (!options.deliveredLocally) await insertColumns('subscription_requests', SUBSCRIPTION_REQUEST_COLUMNS, orgId, values);
   else if (values.length) {
-    const names = SUBSCRIPTION_REQUEST_COLUMNS.map(([name]) => name).join(', ');
-    const arrays = SUBSCRIPTION_REQUEST_COLUMNS.map(([, type], i) => `$${i + 2}::${type}[]`).join(', ');
+    const { names, select, params } = unnestedRows(SUBSCRIPTION_REQUEST_COLUMNS, orgId, values);
+    const copied = SUBSCRIPTION_COLUMNS.filter(([name]) => name !== 'id').map(([name]) => name).join(', ');
     await pgPool().query(
       `WITH requests AS (
-        INSERT INTO subscription_requests (org_id, delivery_status, ${names}) SELECT $1, 'delivered', ${names} FROM unnest(${arrays}) AS u(${names})
-        RETURNING ${COPIED_TO_SUBSCRIPTION})
-      INSERT INTO subscriptions (org_id, id, ${COPIED_TO_SUBSCRIPTION}) SELECT $1, gen_random_uuid(), ${COPIED_TO_SUBSCRIPTION} FROM requests`,
-      [orgId, ...SUBSCRIPTION_REQUEST_COLUMNS.map((_, i) => values.map((row) => row[i]))],
+        INSERT INTO subscription_requests (org_id, ${names}) ${select}
+        RETURNING ${copied})
+      INSERT INTO subscriptions (org_id, id, ${copied}) SELECT $1, gen_random_uuid(), ${copied} FROM requests`,
+      params,
     );
   }
   return stored;
